@@ -1,0 +1,51 @@
+# paxfleet: one entry point for the toolchain, the local broker, the fleet and the tests.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+export PATH := $(CURDIR)/.tools/bin:$(PATH)
+
+WORKSPACE_MANIFESTS := package.json pnpm-lock.yaml pnpm-workspace.yaml .node-version \
+	$(wildcard libs/*/package.json services/*/package.json test/package.json)
+INSTALLED := node_modules/.paxfleet-installed
+
+.PHONY: help install build typecheck lint format format-check test test-unit test-int \
+	kafka-up kafka-down demo bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(INSTALLED): $(WORKSPACE_MANIFESTS) scripts/toolchain.sh scripts/install.sh
+	@scripts/install.sh
+	@touch $@
+
+install: $(INSTALLED) ## install node 24, pnpm and the workspace's dependencies
+
+build typecheck: $(INSTALLED) ## type-check and compile every package (tsc -b)
+	@pnpm run --silent typecheck
+
+lint: $(INSTALLED) ## eslint with type-aware rules
+	@pnpm run --silent lint
+
+format: $(INSTALLED) ## rewrite files with prettier
+	@pnpm run --silent format
+
+format-check: $(INSTALLED)
+	@pnpm run --silent format:check
+
+test: typecheck lint format-check test-unit test-int ## everything CI runs
+
+test-unit: $(INSTALLED) ## unit tests (no broker)
+	@pnpm run --silent test:unit
+
+test-int: $(INSTALLED) ## integration tests on a real broker (started and stopped here unless KAFKA_BROKERS is set)
+	@scripts/with-kafka.sh pnpm run --silent test:int
+
+kafka-up: ## start a local Kafka broker on 127.0.0.1 (KAFKA_PORT, KAFKA_DATA_DIR)
+	@scripts/kafka.sh up
+
+kafka-down: ## stop the local Kafka broker and delete its data
+	@scripts/kafka.sh down
+
+clean: ## remove build outputs (keeps downloaded tools)
+	@rm -rf node_modules libs/*/node_modules services/*/node_modules test/node_modules libs/*/dist services/*/dist

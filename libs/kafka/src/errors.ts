@@ -1,0 +1,19 @@
+export type KafkaErrorCode =
+  'KAFKA_CONFIG_INVALID' | 'KAFKA_CONNECT_FAILED' | 'KAFKA_TOPIC_SETUP_FAILED';
+
+/** The one error type of @paxfleet/kafka: a closed set of codes, the cause kept. */
+export class KafkaError extends Error {
+  override readonly name = 'KafkaError';
+  readonly code: KafkaErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(
+    code: KafkaErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(`${code}: ${message}`, { cause: options.cause });
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+}

@@ -1,0 +1,20 @@
+export { KafkaError, type KafkaErrorCode } from './errors.ts';
+export {
+  kafkaConnectionFromEnv,
+  librdkafkaProperties,
+  type KafkaConnection,
+  type SaslMechanism,
+  type SecurityProtocol,
+} from './connection.ts';
+export {
+  createKafka,
+  librdkafkaVersion,
+  KafkaErrors,
+  type Admin,
+  type Consumer,
+  type EachBatchPayload,
+  type IHeaders,
+  type Kafka,
+  type KafkaMessage,
+  type Producer,
+} from './client.ts';

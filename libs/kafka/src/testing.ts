@@ -1,0 +1,42 @@
+import { randomBytes } from 'node:crypto';
+import { createKafka, type Admin, type Kafka } from './client.ts';
+import { kafkaConnectionFromEnv } from './connection.ts';
+
+/** Helpers for integration tests against the broker named by KAFKA_BROKERS. */
+export function testKafka(clientId = 'paxfleet-test'): Kafka {
+  return createKafka(kafkaConnectionFromEnv(process.env, clientId));
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+export async function withAdmin<T>(kafka: Kafka, work: (admin: Admin) => Promise<T>): Promise<T> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    return await work(admin);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function createTestTopic(kafka: Kafka, topic: string, partitions = 1): Promise<void> {
+  await withAdmin(kafka, (admin) =>
+    admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] }),
+  );
+}
+
+/** Polls until the condition holds or the deadline passes; returns the last value seen. */
+export async function eventually<T>(
+  probe: () => T | Promise<T>,
+  done: (value: T) => boolean,
+  { timeoutMs = 30_000, intervalMs = 100 } = {},
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

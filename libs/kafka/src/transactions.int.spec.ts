@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { before, it } from 'node:test';
+import type { Consumer, Kafka } from './client.ts';
+import { createTestTopic, eventually, testKafka, uniqueName } from './testing.ts';
+
+const kafka: Kafka = testKafka('transactions-test');
+const topic = uniqueName('txn');
+
+async function readAll(
+  isolation: 'read_committed' | 'read_uncommitted',
+  expected: number,
+): Promise<string[]> {
+  const seen: string[] = [];
+  const consumer: Consumer = kafka.consumer({
+    'group.id': uniqueName(`reader-${isolation}`),
+    'auto.offset.reset': 'earliest',
+    'enable.auto.commit': false,
+    'isolation.level': isolation,
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic });
+  await consumer.run({
+    eachMessage: ({ message }) => {
+      seen.push(message.value?.toString() ?? '');
+      return Promise.resolve();
+    },
+  });
+  // Wait for what should arrive, then a little longer so extra records would show up too.
+  await eventually(
+    () => seen.length,
+    (count) => count >= expected,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await consumer.disconnect();
+  return seen.sort();
+}
+
+before(async () => {
+  await createTestTopic(kafka, topic, 1);
+  const producer = kafka.producer({
+    'transactional.id': uniqueName('txn-producer'),
+    'enable.idempotence': true,
+  });
+  await producer.connect();
+  try {
+    const committed = await producer.transaction();
+    await committed.send({
+      topic,
+      messages: ['c1', 'c2', 'c3'].map((value) => ({ key: 'k', value })),
+    });
+    await committed.commit();
+
+    const aborted = await producer.transaction();
+    await aborted.send({ topic, messages: ['a1', 'a2'].map((value) => ({ key: 'k', value })) });
+    await aborted.abort();
+  } finally {
+    await producer.disconnect();
+  }
+});
+
+it('a read_committed consumer sees the committed batch and not the aborted one', async () => {
+  assert.deepEqual(await readAll('read_committed', 3), ['c1', 'c2', 'c3']);
+});
+
+it('the aborted batch really reached the log (a read_uncommitted consumer sees it)', async () => {
+  assert.deepEqual(await readAll('read_uncommitted', 5), ['a1', 'a2', 'c1', 'c2', 'c3']);
+});
