@@ -18,3 +18,4 @@ export {
   type KafkaMessage,
   type Producer,
 } from './client.ts';
+export { TopicConfigAdmin, type ClusterInfo } from './topic-configs.ts';

@@ -1,0 +1,33 @@
+export type EventsErrorCode =
+  | 'SCHEMA_INVALID'
+  | 'SCHEMA_NOT_FOUND'
+  | 'SCHEMA_INCOMPATIBLE'
+  | 'DECODE_NOT_SINGLE_OBJECT'
+  | 'DECODE_UNKNOWN_FINGERPRINT'
+  | 'DECODE_WRONG_EVENT'
+  | 'DECODE_BAD_BODY'
+  | 'ENCODE_INVALID_VALUE'
+  | 'RECORD_TOO_LARGE'
+  | 'CATALOG_INVALID'
+  | 'TOPIC_UNKNOWN'
+  | 'BLOB_NOT_FOUND'
+  | 'BLOB_REF_INVALID'
+  | 'PROCESSOR_CONFIG_INVALID'
+  | 'PROCESSOR_FAILED';
+
+/** The one error type of @paxfleet/events: a closed set of codes, the cause kept. */
+export class EventsError extends Error {
+  override readonly name = 'EventsError';
+  readonly code: EventsErrorCode;
+  readonly details: Record<string, unknown>;
+
+  constructor(
+    code: EventsErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super(`${code}: ${message}`, { cause: options.cause });
+    this.code = code;
+    this.details = options.details ?? {};
+  }
+}

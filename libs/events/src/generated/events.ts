@@ -1,0 +1,1120 @@
+// Generated from schemas/ by `pnpm --filter @paxfleet/events generate`. Do not edit.
+import type { AvroSchema } from '../avro/schema-set.ts';
+
+export type ActivityOutcome = 'processed' | 'skipped' | 'stale' | 'failed';
+
+/** One record per event an agent handled, with where the event came from and how late it was. */
+export interface ActivityRecord {
+  agent: string;
+  workflow_id: string;
+  outcome: ActivityOutcome;
+  reason: string;
+  event_type: string;
+  work_key: null | string;
+  source_topic: string;
+  source_partition: number;
+  source_offset: number;
+  /** epoch milliseconds */
+  source_timestamp: number;
+  /** age of the source event when it was handled */
+  lag_ms: number;
+  /** epoch milliseconds */
+  recorded_at: number;
+}
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+/** The oracle's keyword recommendations and checks on research or content. */
+export interface AuditFinding {
+  finding_id: string;
+  work_key: string;
+  workflow_id: string;
+  /** research or content */
+  subject: string;
+  source_event_id: string;
+  keywords: string[];
+  findings: string[];
+  severity: Severity;
+  /** age of the audited event when audited */
+  source_age_ms: number;
+  /** epoch milliseconds */
+  produced_at: number;
+}
+
+export type ClaimState = 'free' | 'held' | 'completed';
+
+export type ClaimDecision = 'granted' | 'renewed' | 'denied' | 'completed' | 'abandoned' | 'expired' | 'rejected' | 'validated';
+
+/** One coordinator decision and the full state of the work key after it; the latest record per key is the key's state. */
+export interface ClaimRecord {
+  work_key: string;
+  state: ClaimState;
+  holder: null | string;
+  /** fencing epoch; increases each time the key changes hands */
+  epoch: number;
+  /** epoch milliseconds; for completed keys, the end of the completion window */
+  lease_expires_at: number;
+  decision: ClaimDecision;
+  /** the request this answers; null for expiries */
+  request_id: null | string;
+  requester: null | string;
+  reason: string;
+  workflow_id: string;
+  format: string;
+  /** epoch milliseconds */
+  decided_at: number;
+}
+
+export type ClaimAction = 'claim' | 'renew' | 'complete' | 'abandon' | 'validate';
+
+/** An agent asking the coordinator to claim, renew or release a work key. Agents ask; only the coordinator decides. */
+export interface ClaimRequest {
+  request_id: string;
+  work_key: string;
+  workflow_id: string;
+  agent: string;
+  /** validate asks whether a result written under epoch is still valid */
+  action: ClaimAction;
+  /** the fencing epoch held (renew, complete, abandon, validate) */
+  epoch: number;
+  lease_ms: number;
+  /** what the agent would produce, e.g. blog_post */
+  format: string;
+  /** epoch milliseconds */
+  requested_at: number;
+}
+
+/** A finished blog post, prospect deck or newsletter; the body travels by reference. */
+export interface ContentResult {
+  result_id: string;
+  work_key: string;
+  workflow_id: string;
+  agent: string;
+  /** blog_post, prospect_deck or newsletter */
+  format: string;
+  topic: string;
+  title: string;
+  summary: string;
+  /** blob reference of the full body */
+  body_ref: string;
+  body_bytes: number;
+  /** the fencing epoch of the claim it was written under */
+  epoch: number;
+  /** epoch milliseconds */
+  produced_at: number;
+}
+
+/** A record that could not be decoded or processed, kept whole with the reason. */
+export interface DeadLetter {
+  source_topic: string;
+  source_partition: number;
+  source_offset: number;
+  /** epoch milliseconds */
+  source_timestamp: number;
+  key: null | Buffer;
+  value: null | Buffer;
+  headers: Record<string, Buffer>;
+  error_code: string;
+  error_message: string;
+  /** agent id */
+  failed_by: string;
+  attempts: number;
+  /** epoch milliseconds */
+  failed_at: number;
+}
+
+export type AgentState = 'idle' | 'working';
+
+/** What an agent is doing now: a step of its work, or an idle or working heartbeat. */
+export interface Progress {
+  agent: string;
+  instance: string;
+  state: AgentState;
+  workflow_id: null | string;
+  work_key: null | string;
+  step: number;
+  total_steps: number;
+  /** human-readable, e.g. Writing draft */
+  status: string;
+  /** epoch milliseconds */
+  at: number;
+}
+
+/** Research lifecycle; analysis_complete starts content work. v2 adds an optional summary. */
+export interface ResearchEvent {
+  event_id: string;
+  /** analysis_started, analysis_complete or analysis_failed */
+  event_type: string;
+  workflow_id: string;
+  /** research topic slug, also the record key */
+  topic: string;
+  /** where the analysis is stored (blob reference) */
+  output_path: string;
+  /** epoch milliseconds */
+  timestamp: number;
+  /** a brief summary of the analysis */
+  summary: null | string;
+}
+
+/** Work for the research agent, routed by the coordinator. */
+export interface ResearchTask {
+  task_id: string;
+  workflow_id: string;
+  /** research topic slug, also the record key */
+  topic: string;
+  brief: string;
+  requested_by: string;
+  /** epoch milliseconds */
+  requested_at: number;
+}
+
+/** An optimisation report on one piece of finished content. */
+export interface SeoReport {
+  report_id: string;
+  work_key: string;
+  workflow_id: string;
+  result_id: string;
+  format: string;
+  keywords: string[];
+  /** 0 to 100 */
+  score: number;
+  recommendations: string[];
+  /** epoch milliseconds */
+  produced_at: number;
+}
+
+/** The latest schema version of every event, by event name. */
+export interface EventTypes {
+  'activity-record': ActivityRecord;
+  'audit-finding': AuditFinding;
+  'claim-record': ClaimRecord;
+  'claim-request': ClaimRequest;
+  'content-result': ContentResult;
+  'dead-letter': DeadLetter;
+  'progress': Progress;
+  'research-event': ResearchEvent;
+  'research-task': ResearchTask;
+  'seo-report': SeoReport;
+}
+
+/** The value type of every topic in the catalog. */
+export interface TopicValues {
+  'research-tasks': EventTypes['research-task'];
+  'research-events': EventTypes['research-event'];
+  'claim-requests': EventTypes['claim-request'];
+  'content-claims': EventTypes['claim-record'];
+  'content-results': EventTypes['content-result'];
+  'agent-progress': EventTypes['progress'];
+  'agent-activity': EventTypes['activity-record'];
+  'seo-reports': EventTypes['seo-report'];
+  'audit-findings': EventTypes['audit-finding'];
+  'dead-letters': EventTypes['dead-letter'];
+}
+
+export type EventName = keyof EventTypes;
+export type TopicName = keyof TopicValues;
+
+export const schemaSources: Record<string, Record<number, AvroSchema>> = {
+  "activity-record": {
+    "1": {
+      "type": "record",
+      "name": "ActivityRecord",
+      "namespace": "dev.paxfleet.events",
+      "doc": "One record per event an agent handled, with where the event came from and how late it was.",
+      "fields": [
+        {
+          "name": "agent",
+          "type": "string"
+        },
+        {
+          "name": "workflow_id",
+          "type": "string"
+        },
+        {
+          "name": "outcome",
+          "type": {
+            "type": "enum",
+            "name": "ActivityOutcome",
+            "symbols": [
+              "processed",
+              "skipped",
+              "stale",
+              "failed"
+            ],
+            "default": "processed"
+          }
+        },
+        {
+          "name": "reason",
+          "type": "string",
+          "default": ""
+        },
+        {
+          "name": "event_type",
+          "type": "string",
+          "default": ""
+        },
+        {
+          "name": "work_key",
+          "type": [
+            "null",
+            "string"
+          ],
+          "default": null
+        },
+        {
+          "name": "source_topic",
+          "type": "string"
+        },
+        {
+          "name": "source_partition",
+          "type": "int"
+        },
+        {
+          "name": "source_offset",
+          "type": "long"
+        },
+        {
+          "name": "source_timestamp",
+          "type": "long",
+          "doc": "epoch milliseconds"
+        },
+        {
+          "name": "lag_ms",
+          "type": "long",
+          "doc": "age of the source event when it was handled"
+        },
+        {
+          "name": "recorded_at",
+          "type": "long",
+          "doc": "epoch milliseconds"
+        }
+      ]
+    }
+  },
+  "audit-finding": {
+    "1": {
+      "type": "record",
+      "name": "AuditFinding",
+      "namespace": "dev.paxfleet.events",
+      "doc": "The oracle's keyword recommendations and checks on research or content.",
+      "fields": [
+        {
+          "name": "finding_id",
+          "type": "string"
+        },
+        {
+          "name": "work_key",
+          "type": "string"
+        },
+        {
+          "name": "workflow_id",
+          "type": "string"
+        },
+        {
+          "name": "subject",
+          "type": "string",
+          "doc": "research or content"
+        },
+        {
+          "name": "source_event_id",
+          "type": "string"
+        },
+        {
+          "name": "keywords",
+          "type": {
+            "type": "array",
+            "items": "string"
+          },
+          "default": []
+        },
+        {
+          "name": "findings",
+          "type": {
+            "type": "array",
+            "items": "string"
+          },
+          "default": []
+        },
+        {
+          "name": "severity",
+          "type": {
+            "type": "enum",
+            "name": "Severity",
+            "symbols": [
+              "info",
+              "warning",
+              "critical"
+            ],
+            "default": "info"
+          }
+        },
+        {
+          "name": "source_age_ms",
+          "type": "long",
+          "default": 0,
+          "doc": "age of the audited event when audited"
+        },
+        {
+          "name": "produced_at",
+          "type": "long",
+          "doc": "epoch milliseconds"
+        }
+      ]
+    }
+  },
+  "claim-record": {
+    "1": {
+      "type": "record",
+      "name": "ClaimRecord",
+      "namespace": "dev.paxfleet.events",
+      "doc": "One coordinator decision and the full state of the work key after it; the latest record per key is the key's state.",
+      "fields": [
+        {
+          "name": "work_key",
+          "type": "string"
+        },
+        {
+          "name": "state",
+          "type": {
+            "type": "enum",
+            "name": "ClaimState",
+            "symbols": [
+              "free",
+              "held",
+              "completed"
+            ],
+            "default": "free"
+          }
+        },
+        {
+          "name": "holder",
+          "type": [
+            "null",
+            "string"
+          ],
+          "default": null
+        },
+        {
+          "name": "epoch",
+          "type": "long",
+          "doc": "fencing epoch; increases each time the key changes hands"
+        },
+        {
+          "name": "lease_expires_at",
+          "type": "long",
+          "default": 0,
+          "doc": "epoch milliseconds; for completed keys, the end of the completion window"
+        },
+        {
+          "name": "decision",
+          "type": {
+            "type": "enum",
+            "name": "ClaimDecision",
+            "symbols": [
+              "granted",
+              "renewed",
+              "denied",
+              "completed",
+              "abandoned",
+              "expired",
+              "rejected",
+              "validated"
+            ],
+            "default": "denied"
+          }
+        },
+        {
+          "name": "request_id",
+          "type": [
+            "null",
+            "string"
+          ],
+          "default": null,
+          "doc": "the request this answers; null for expiries"
+        },
+        {
+          "name": "requester",
+          "type": [
+            "null",
+            "string"
+          ],
+          "default": null
+        },
+        {
+          "name": "reason",
+          "type": "string",
+          "default": ""
+        },
+        {
+          "name": "workflow_id",
+          "type": "string",
+          "default": ""
+        },
+        {
+          "name": "format",
+          "type": "string",
+          "default": ""
+        },
+        {
+          "name": "decided_at",
+          "type": "long",
+          "doc": "epoch milliseconds"
+        }
+      ]
+    }
+  },
+  "claim-request": {
+    "1": {
+      "type": "record",
+      "name": "ClaimRequest",
+      "namespace": "dev.paxfleet.events",
+      "doc": "An agent asking the coordinator to claim, renew or release a work key. Agents ask; only the coordinator decides.",
+      "fields": [
+        {
+          "name": "request_id",
+          "type": "string"
+        },
+        {
+          "name": "work_key",
+          "type": "string"
+        },
+        {
+          "name": "workflow_id",
+          "type": "string"
+        },
+        {
+          "name": "agent",
+          "type": "string"
+        },
+        {
+          "name": "action",
+          "type": {
+            "type": "enum",
+            "name": "ClaimAction",
+            "symbols": [
+              "claim",
+              "renew",
+              "complete",
+              "abandon",
+              "validate"
+            ],
+            "default": "claim"
+          },
+          "doc": "validate asks whether a result written under epoch is still valid"
+        },
+        {
+          "name": "epoch",
+          "type": "long",
+          "default": 0,
+          "doc": "the fencing epoch held (renew, complete, abandon, validate)"
+        },
+        {
+          "name": "lease_ms",
+          "type": "long",
+          "default": 30000
+        },
+        {
+          "name": "format",
+          "type": "string",
+          "default": "",
+          "doc": "what the agent would produce, e.g. blog_post"
+        },
+        {
+          "name": "requested_at",
+          "type": "long",
+          "doc": "epoch milliseconds"
+        }
+      ]
+    }
+  },
+  "content-result": {
+    "1": {
+      "type": "record",
+      "name": "ContentResult",
+      "namespace": "dev.paxfleet.events",
+      "doc": "A finished blog post, prospect deck or newsletter; the body travels by reference.",
+      "fields": [
+        {
+          "name": "result_id",
+          "type": "string"
+        },
+        {
+          "name": "work_key",
+          "type": "string"
+        },
+        {
+          "name": "workflow_id",
+          "type": "string"
+        },
+        {
+          "name": "agent",
+          "type": "string"
+        },
+        {
+          "name": "format",
+          "type": "string",
+          "doc": "blog_post, prospect_deck or newsletter"
+        },
+        {
+          "name": "topic",
+          "type": "string"
+        },
+        {
+          "name": "title",
+          "type": "string"
+        },
+        {
+          "name": "summary",
+          "type": "string",
+          "default": ""
+        },
+        {
+          "name": "body_ref",
+          "type": "string",
+          "doc": "blob reference of the full body"
+        },
+        {
+          "name": "body_bytes",
+          "type": "long",
+          "default": 0
+        },
+        {
+          "name": "epoch",
+          "type": "long",
+          "doc": "the fencing epoch of the claim it was written under"
+        },
+        {
+          "name": "produced_at",
+          "type": "long",
+          "doc": "epoch milliseconds"
+        }
+      ]
+    }
+  },
+  "dead-letter": {
+    "1": {
+      "type": "record",
+      "name": "DeadLetter",
+      "namespace": "dev.paxfleet.events",
+      "doc": "A record that could not be decoded or processed, kept whole with the reason.",
+      "fields": [
+        {
+          "name": "source_topic",
+          "type": "string"
+        },
+        {
+          "name": "source_partition",
+          "type": "int"
+        },
+        {
+          "name": "source_offset",
+          "type": "long"
+        },
+        {
+          "name": "source_timestamp",
+          "type": "long",
+          "doc": "epoch milliseconds"
+        },
+        {
+          "name": "key",
+          "type": [
+            "null",
+            "bytes"
+          ],
+          "default": null
+        },
+        {
+          "name": "value",
+          "type": [
+            "null",
+            "bytes"
+          ],
+          "default": null
+        },
+        {
+          "name": "headers",
+          "type": {
+            "type": "map",
+            "values": "bytes"
+          },
+          "default": {}
+        },
+        {
+          "name": "error_code",
+          "type": "string"
+        },
+        {
+          "name": "error_message",
+          "type": "string"
+        },
+        {
+          "name": "failed_by",
+          "type": "string",
+          "doc": "agent id"
+        },
+        {
+          "name": "attempts",
+          "type": "int",
+          "default": 1
+        },
+        {
+          "name": "failed_at",
+          "type": "long",
+          "doc": "epoch milliseconds"
+        }
+      ]
+    }
+  },
+  "progress": {
+    "1": {
+      "type": "record",
+      "name": "Progress",
+      "namespace": "dev.paxfleet.events",
+      "doc": "What an agent is doing now: a step of its work, or an idle or working heartbeat.",
+      "fields": [
+        {
+          "name": "agent",
+          "type": "string"
+        },
+        {
+          "name": "instance",
+          "type": "string",
+          "default": ""
+        },
+        {
+          "name": "state",
+          "type": {
+            "type": "enum",
+            "name": "AgentState",
+            "symbols": [
+              "idle",
+              "working"
+            ],
+            "default": "idle"
+          }
+        },
+        {
+          "name": "workflow_id",
+          "type": [
+            "null",
+            "string"
+          ],
+          "default": null
+        },
+        {
+          "name": "work_key",
+          "type": [
+            "null",
+            "string"
+          ],
+          "default": null
+        },
+        {
+          "name": "step",
+          "type": "int",
+          "default": 0
+        },
+        {
+          "name": "total_steps",
+          "type": "int",
+          "default": 0
+        },
+        {
+          "name": "status",
+          "type": "string",
+          "doc": "human-readable, e.g. Writing draft"
+        },
+        {
+          "name": "at",
+          "type": "long",
+          "doc": "epoch milliseconds"
+        }
+      ]
+    }
+  },
+  "research-event": {
+    "1": {
+      "type": "record",
+      "name": "ResearchEvent",
+      "namespace": "dev.paxfleet.events",
+      "doc": "Research lifecycle; analysis_complete starts content work.",
+      "fields": [
+        {
+          "name": "event_id",
+          "type": "string"
+        },
+        {
+          "name": "event_type",
+          "type": "string",
+          "doc": "analysis_started, analysis_complete or analysis_failed"
+        },
+        {
+          "name": "workflow_id",
+          "type": "string"
+        },
+        {
+          "name": "topic",
+          "type": "string",
+          "doc": "research topic slug, also the record key"
+        },
+        {
+          "name": "output_path",
+          "type": "string",
+          "doc": "where the analysis is stored (blob reference)"
+        },
+        {
+          "name": "timestamp",
+          "type": "long",
+          "doc": "epoch milliseconds"
+        }
+      ]
+    },
+    "2": {
+      "type": "record",
+      "name": "ResearchEvent",
+      "namespace": "dev.paxfleet.events",
+      "doc": "Research lifecycle; analysis_complete starts content work. v2 adds an optional summary.",
+      "fields": [
+        {
+          "name": "event_id",
+          "type": "string"
+        },
+        {
+          "name": "event_type",
+          "type": "string",
+          "doc": "analysis_started, analysis_complete or analysis_failed"
+        },
+        {
+          "name": "workflow_id",
+          "type": "string"
+        },
+        {
+          "name": "topic",
+          "type": "string",
+          "doc": "research topic slug, also the record key"
+        },
+        {
+          "name": "output_path",
+          "type": "string",
+          "doc": "where the analysis is stored (blob reference)"
+        },
+        {
+          "name": "timestamp",
+          "type": "long",
+          "doc": "epoch milliseconds"
+        },
+        {
+          "name": "summary",
+          "type": [
+            "null",
+            "string"
+          ],
+          "default": null,
+          "doc": "a brief summary of the analysis"
+        }
+      ]
+    }
+  },
+  "research-task": {
+    "1": {
+      "type": "record",
+      "name": "ResearchTask",
+      "namespace": "dev.paxfleet.events",
+      "doc": "Work for the research agent, routed by the coordinator.",
+      "fields": [
+        {
+          "name": "task_id",
+          "type": "string"
+        },
+        {
+          "name": "workflow_id",
+          "type": "string"
+        },
+        {
+          "name": "topic",
+          "type": "string",
+          "doc": "research topic slug, also the record key"
+        },
+        {
+          "name": "brief",
+          "type": "string",
+          "default": ""
+        },
+        {
+          "name": "requested_by",
+          "type": "string"
+        },
+        {
+          "name": "requested_at",
+          "type": "long",
+          "doc": "epoch milliseconds"
+        }
+      ]
+    }
+  },
+  "seo-report": {
+    "1": {
+      "type": "record",
+      "name": "SeoReport",
+      "namespace": "dev.paxfleet.events",
+      "doc": "An optimisation report on one piece of finished content.",
+      "fields": [
+        {
+          "name": "report_id",
+          "type": "string"
+        },
+        {
+          "name": "work_key",
+          "type": "string"
+        },
+        {
+          "name": "workflow_id",
+          "type": "string"
+        },
+        {
+          "name": "result_id",
+          "type": "string"
+        },
+        {
+          "name": "format",
+          "type": "string",
+          "default": ""
+        },
+        {
+          "name": "keywords",
+          "type": {
+            "type": "array",
+            "items": "string"
+          },
+          "default": []
+        },
+        {
+          "name": "score",
+          "type": "int",
+          "doc": "0 to 100"
+        },
+        {
+          "name": "recommendations",
+          "type": {
+            "type": "array",
+            "items": "string"
+          },
+          "default": []
+        },
+        {
+          "name": "produced_at",
+          "type": "long",
+          "doc": "epoch milliseconds"
+        }
+      ]
+    }
+  }
+};
+
+export const catalogSource: unknown = {
+  "$comment": "The topic catalog: the one source for local topics, Kubernetes KafkaTopic manifests and ACLs. Durations use s, m, h or d; \"forever\" keeps records indefinitely.",
+  "defaults": {
+    "replicationFactor": 3,
+    "minInsyncReplicas": 2
+  },
+  "topics": [
+    {
+      "name": "research-tasks",
+      "description": "work for the research agent",
+      "key": "research topic slug",
+      "valueSchema": "research-task",
+      "partitions": 6,
+      "cleanupPolicy": "delete",
+      "retention": "7d"
+    },
+    {
+      "name": "research-events",
+      "description": "research lifecycle; analysis_complete starts content work",
+      "key": "research topic slug",
+      "valueSchema": "research-event",
+      "partitions": 6,
+      "cleanupPolicy": "delete",
+      "retention": "7d",
+      "tiers": {
+        "warm": "30d",
+        "archive": "90d"
+      }
+    },
+    {
+      "name": "claim-requests",
+      "description": "agents asking to claim, renew or release work; co-partitioned with content-claims",
+      "key": "work key",
+      "valueSchema": "claim-request",
+      "partitions": 6,
+      "cleanupPolicy": "delete",
+      "retention": "24h"
+    },
+    {
+      "name": "content-claims",
+      "description": "the claim log: holder, lease and fencing epoch of every work key",
+      "key": "work key",
+      "valueSchema": "claim-record",
+      "partitions": 6,
+      "cleanupPolicy": "compact,delete",
+      "retention": "24h"
+    },
+    {
+      "name": "content-results",
+      "description": "finished articles, decks and newsletters; large bodies by reference",
+      "key": "work key",
+      "valueSchema": "content-result",
+      "partitions": 6,
+      "cleanupPolicy": "delete",
+      "retention": "365d",
+      "tiers": {
+        "warm": "30d",
+        "archive": "forever"
+      }
+    },
+    {
+      "name": "agent-progress",
+      "description": "step n of total, idle and working heartbeats",
+      "key": "agent id",
+      "valueSchema": "progress",
+      "partitions": 3,
+      "cleanupPolicy": "delete",
+      "retention": "24h"
+    },
+    {
+      "name": "agent-activity",
+      "description": "one record per event an agent handled: processed, skipped, stale, failed",
+      "key": "workflow id",
+      "valueSchema": "activity-record",
+      "partitions": 6,
+      "cleanupPolicy": "delete",
+      "retention": "30d",
+      "tiers": {
+        "warm": "30d",
+        "archive": "90d"
+      }
+    },
+    {
+      "name": "seo-reports",
+      "description": "optimisation reports on finished content",
+      "key": "work key",
+      "valueSchema": "seo-report",
+      "partitions": 3,
+      "cleanupPolicy": "delete",
+      "retention": "365d"
+    },
+    {
+      "name": "audit-findings",
+      "description": "keyword recommendations and checks from the oracle",
+      "key": "work key",
+      "valueSchema": "audit-finding",
+      "partitions": 3,
+      "cleanupPolicy": "delete",
+      "retention": "365d"
+    },
+    {
+      "name": "dead-letters",
+      "description": "records that could not be decoded or processed: original bytes, error, source coordinates",
+      "key": "source topic",
+      "valueSchema": "dead-letter",
+      "partitions": 3,
+      "cleanupPolicy": "delete",
+      "retention": "30d"
+    }
+  ],
+  "agents": {
+    "coordinator": {
+      "group": "paxfleet-coordinator",
+      "consumes": [
+        "claim-requests",
+        "content-claims"
+      ],
+      "produces": [
+        "research-tasks",
+        "content-claims",
+        "agent-activity",
+        "dead-letters"
+      ],
+      "describesAllGroups": true
+    },
+    "research": {
+      "group": "paxfleet-research",
+      "consumes": [
+        "research-tasks"
+      ],
+      "produces": [
+        "research-events",
+        "agent-progress",
+        "agent-activity",
+        "dead-letters"
+      ]
+    },
+    "marketing": {
+      "group": "paxfleet-marketing",
+      "consumes": [
+        "research-events",
+        "content-claims"
+      ],
+      "produces": [
+        "claim-requests",
+        "content-results",
+        "agent-progress",
+        "agent-activity",
+        "dead-letters"
+      ]
+    },
+    "sales": {
+      "group": "paxfleet-sales",
+      "consumes": [
+        "research-events",
+        "content-claims"
+      ],
+      "produces": [
+        "claim-requests",
+        "content-results",
+        "agent-progress",
+        "agent-activity",
+        "dead-letters"
+      ]
+    },
+    "content": {
+      "group": "paxfleet-content",
+      "consumes": [
+        "research-events",
+        "content-claims"
+      ],
+      "produces": [
+        "claim-requests",
+        "content-results",
+        "agent-progress",
+        "agent-activity",
+        "dead-letters"
+      ]
+    },
+    "seo": {
+      "group": "paxfleet-seo",
+      "consumes": [
+        "content-results"
+      ],
+      "produces": [
+        "seo-reports",
+        "agent-progress",
+        "agent-activity",
+        "dead-letters"
+      ]
+    },
+    "oracle": {
+      "group": "paxfleet-oracle",
+      "consumes": [
+        "research-events",
+        "content-results"
+      ],
+      "produces": [
+        "audit-findings",
+        "agent-progress",
+        "agent-activity",
+        "dead-letters"
+      ]
+    }
+  }
+};

@@ -1,0 +1,55 @@
+export { EventsError, type EventsErrorCode } from './errors.ts';
+export { crc64Avro } from './avro/crc64.ts';
+export {
+  frame,
+  unframe,
+  fingerprintHex,
+  SINGLE_OBJECT_HEADER_BYTES,
+} from './avro/single-object.ts';
+export {
+  SchemaSet,
+  parsingCanonicalForm,
+  type AvroSchema,
+  type SchemaVersion,
+} from './avro/schema-set.ts';
+export { EventCodec, type Decoded } from './codec.ts';
+export { checkCompatibility, type CompatibilityProblem } from './compatibility.ts';
+export {
+  parseCatalog,
+  parseDuration,
+  type AgentSpec,
+  type TopicCatalog,
+  type TopicSpec,
+} from './catalog.ts';
+export { EventRegistry, eventRegistry } from './registry.ts';
+export {
+  HEADER,
+  contextFromHeaders,
+  eventHeaders,
+  headerText,
+  isTraceparent,
+  newTraceparent,
+  newWorkflowId,
+  type EventContext,
+} from './headers.ts';
+export {
+  DEFAULT_MAX_RECORD_BYTES,
+  encodeRecord,
+  type OutgoingRecord,
+  type SendOptions,
+} from './records.ts';
+export { FileBlobStore, type BlobStore } from './blob-store.ts';
+export { DEAD_LETTER_TOPIC, deadLetterFor } from './dead-letters.ts';
+export { EventProducer, type EventProducerOptions } from './event-producer.ts';
+export {
+  ExactlyOnceProcessor,
+  type CommitSummary,
+  type ExactlyOnceOptions,
+  type InputRecord,
+  type Outbox,
+  type ProcessorLogger,
+  type Transform,
+} from './exactly-once.ts';
+export { EventReader, type EventReaderOptions, type ReadRecord } from './event-reader.ts';
+export { applyCatalog, topicConfigs, type ApplyOptions, type ApplyReport } from './topic-admin.ts';
+export type * from './generated/events.ts';

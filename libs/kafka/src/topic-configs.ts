@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import {
+  Admin as ProtocolAdmin,
+  ConfigResourceTypes,
+  IncrementalAlterConfigOperationTypes,
+} from '@platformatic/kafka';
+import type { KafkaConnection } from './connection.ts';
+import { KafkaError } from './errors.ts';
+
+export interface ClusterInfo {
+  readonly brokerCount: number;
+  /** Whether brokers run with remote.log.storage.system.enable (tiered storage). */
+  readonly tieredStorage: boolean;
+}
+
+/**
+ * Reads and changes topic configs. librdkafka's admin API has no
+ * DescribeConfigs or IncrementalAlterConfigs, so this speaks them through a
+ * pure-protocol admin client with the same connection settings.
+ */
+export class TopicConfigAdmin {
+  readonly #admin: ProtocolAdmin;
+
+  constructor(connection: KafkaConnection) {
+    this.#admin = new ProtocolAdmin({
+      clientId: `${connection.clientId}-configs`,
+      bootstrapBrokers: [...connection.brokers],
+      ...(connection.sasl && {
+        sasl: {
+          mechanism: connection.sasl.mechanism,
+          username: connection.sasl.username,
+          password: connection.sasl.password,
+        },
+      }),
+      ...(connection.securityProtocol.endsWith('ssl') && {
+        tls: connection.caLocation ? { ca: readFileSync(connection.caLocation) } : {},
+      }),
+    });
+  }
+
+  async cluster(): Promise<ClusterInfo> {
+    const metadata = await this.#call('read cluster metadata', () =>
+      this.#admin.metadata({ topics: [] }),
+    );
+    const brokerId = [...metadata.brokers.keys()][0];
+    let tieredStorage = false;
+    if (brokerId !== undefined) {
+      const [broker] = await this.#call('describe broker configs', () =>
+        this.#admin.describeConfigs({
+          resources: [
+            {
+              resourceType: ConfigResourceTypes.BROKER,
+              resourceName: String(brokerId),
+              configurationKeys: ['remote.log.storage.system.enable'],
+            },
+          ],
+        }),
+      );
+      tieredStorage =
+        broker?.configs.find((config) => config.name === 'remote.log.storage.system.enable')
+          ?.value === 'true';
+    }
+    return { brokerCount: metadata.brokers.size, tieredStorage };
+  }
+
+  async describe(topics: readonly string[]): Promise<Map<string, Record<string, string>>> {
+    const described = await this.#call('describe topic configs', () =>
+      this.#admin.describeConfigs({
+        resources: topics.map((topic) => ({
+          resourceType: ConfigResourceTypes.TOPIC,
+          resourceName: topic,
+        })),
+      }),
+    );
+    const byTopic = new Map<string, Record<string, string>>();
+    for (const resource of described) {
+      const configs: Record<string, string> = {};
+      for (const config of resource.configs)
+        if (typeof config.value === 'string') configs[config.name] = config.value;
+      byTopic.set(resource.resourceName, configs);
+    }
+    return byTopic;
+  }
+
+  async set(topic: string, configs: Readonly<Record<string, string>>): Promise<void> {
+    await this.#call(`alter configs of ${topic}`, () =>
+      this.#admin.incrementalAlterConfigs({
+        resources: [
+          {
+            resourceType: ConfigResourceTypes.TOPIC,
+            resourceName: topic,
+            configs: Object.entries(configs).map(([name, value]) => ({
+              name,
+              value,
+              configOperation: IncrementalAlterConfigOperationTypes.SET,
+            })),
+          },
+        ],
+      }),
+    );
+  }
+
+  async close(): Promise<void> {
+    await this.#admin.close();
+  }
+
+  async #call<T>(what: string, request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (cause) {
+      throw new KafkaError(
+        'KAFKA_TOPIC_SETUP_FAILED',
+        `could not ${what}: ${(cause as Error).message}`,
+        { cause },
+      );
+    }
+  }
+}
