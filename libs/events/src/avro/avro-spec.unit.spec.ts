@@ -4,7 +4,7 @@ import avro from 'avsc';
 import { crc64Avro } from './crc64.ts';
 import { parsingCanonicalForm } from './schema-set.ts';
 import { frame, unframe } from './single-object.ts';
-import { EventsError } from '../errors.ts';
+import type { EventsError } from '../errors.ts';
 
 // Inputs, canonical forms and fingerprints from the Avro project's shared test data (schema-tests.txt).
 const vectors: { input: avro.Schema; canonical: string; fingerprint: bigint }[] = [
