@@ -39,7 +39,8 @@ const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 function durationMs(value, where) {
   if (value === 'forever') return -1;
   const match = /^(\d+)([smhd])$/.exec(String(value));
-  if (!match) throw new CatalogError(`${where}: "${value}" is not a duration (<n>s|m|h|d or "forever")`);
+  if (!match)
+    throw new CatalogError(`${where}: "${value}" is not a duration (<n>s|m|h|d or "forever")`);
   return Number(match[1]) * UNIT_MS[match[2]];
 }
 
@@ -96,7 +97,8 @@ const acl = (type, name, patternType, operations) => ({
 function kafkaUser(agentName, agent, topicNames) {
   const operations = new Map();
   const allow = (topic, ops, why) => {
-    if (!topicNames.has(topic)) throw new CatalogError(`agent ${agentName} ${why} unknown topic ${topic}`);
+    if (!topicNames.has(topic))
+      throw new CatalogError(`agent ${agentName} ${why} unknown topic ${topic}`);
     const set = operations.get(topic) ?? new Set();
     for (const op of ops) set.add(op);
     operations.set(topic, set);
@@ -105,7 +107,9 @@ function kafkaUser(agentName, agent, topicNames) {
   for (const topic of agent.produces ?? []) allow(topic, ['Write', 'Describe'], 'produces');
   if (!agent.group) throw new CatalogError(`agent ${agentName} has no consumer group`);
 
-  const acls = [...operations.keys()].sort().map((topic) => acl('topic', topic, 'literal', [...operations.get(topic)].sort()));
+  const acls = [...operations.keys()]
+    .sort()
+    .map((topic) => acl('topic', topic, 'literal', [...operations.get(topic)].sort()));
   acls.push(acl('group', agent.group, 'literal', ['Read']));
   // Exactly-once producers use transactional ids paxfleet-<agent>-<instance/partition>.
   acls.push(acl('transactionalId', `paxfleet-${agentName}-`, 'prefix', ['Describe', 'Write']));
@@ -121,7 +125,11 @@ function kafkaUser(agentName, agent, topicNames) {
     kind: 'KafkaUser',
     metadata: {
       name: user,
-      labels: { 'strimzi.io/cluster': CLUSTER, 'app.kubernetes.io/part-of': 'paxfleet', 'app.kubernetes.io/component': agentName },
+      labels: {
+        'strimzi.io/cluster': CLUSTER,
+        'app.kubernetes.io/part-of': 'paxfleet',
+        'app.kubernetes.io/component': agentName,
+      },
     },
     spec: {
       authentication: {
@@ -138,7 +146,9 @@ function kafkaUser(agentName, agent, topicNames) {
 // A YAML emitter for the plain data above: maps, lists, strings, numbers, booleans.
 function scalar(value) {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  const plain = /^[A-Za-z_/][A-Za-z0-9._/-]*$/.test(value) && !/^(true|false|yes|no|on|off|null|y|n)$/i.test(value);
+  const plain =
+    /^[A-Za-z_/][A-Za-z0-9._/-]*$/.test(value) &&
+    !/^(true|false|yes|no|on|off|null|y|n)$/i.test(value);
   return plain ? value : JSON.stringify(value);
 }
 
@@ -147,7 +157,9 @@ function toYaml(value, indent = '') {
     return value
       .map((item) => {
         const body = toYaml(item, `${indent}  `);
-        return typeof item === 'object' ? `${indent}- ${body.slice(indent.length + 2)}` : `${indent}- ${scalar(item)}\n`;
+        return typeof item === 'object'
+          ? `${indent}- ${body.slice(indent.length + 2)}`
+          : `${indent}- ${scalar(item)}\n`;
       })
       .join('');
   }
@@ -168,8 +180,14 @@ function render(catalog) {
   const topics = catalog.topics ?? [];
   const files = new Map();
   for (const topic of topics) {
-    files.set(join(TOPICS_DIR, `${topic.name}.yaml`), HEADER + toYaml(kafkaTopic(topic, defaults, false)));
-    files.set(join(TIERED_DIR, `${topic.name}.yaml`), HEADER + toYaml(kafkaTopic(topic, defaults, true)));
+    files.set(
+      join(TOPICS_DIR, `${topic.name}.yaml`),
+      HEADER + toYaml(kafkaTopic(topic, defaults, false)),
+    );
+    files.set(
+      join(TIERED_DIR, `${topic.name}.yaml`),
+      HEADER + toYaml(kafkaTopic(topic, defaults, true)),
+    );
   }
   const topicNames = new Set(topics.map((t) => t.name));
   for (const [name, agent] of Object.entries(catalog.agents ?? {})) {
@@ -205,12 +223,15 @@ function main() {
     for (const [file, text] of files) {
       const rel = relative(ROOT, file);
       if (!existsSync(file)) problems.push(`${rel}: missing`);
-      else if (readFileSync(file, 'utf8') !== text) problems.push(`${rel}: differs from the catalog`);
+      else if (readFileSync(file, 'utf8') !== text)
+        problems.push(`${rel}: differs from the catalog`);
     }
     for (const file of stale) problems.push(`${relative(ROOT, file)}: not in the catalog`);
     if (problems.length) {
       for (const problem of problems) process.stderr.write(`gen-k8s-topics: drift: ${problem}\n`);
-      process.stderr.write('gen-k8s-topics: run `node scripts/gen-k8s-topics.mjs` and commit the result\n');
+      process.stderr.write(
+        'gen-k8s-topics: run `node scripts/gen-k8s-topics.mjs` and commit the result\n',
+      );
       process.exit(1);
     }
     process.stdout.write(`gen-k8s-topics: ${files.size} files match ${relative(ROOT, CATALOG)}\n`);
@@ -221,7 +242,9 @@ function main() {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, text);
   }
-  process.stdout.write(`gen-k8s-topics: wrote ${files.size} files${stale.length ? `, removed ${stale.length}` : ''}\n`);
+  process.stdout.write(
+    `gen-k8s-topics: wrote ${files.size} files${stale.length ? `, removed ${stale.length}` : ''}\n`,
+  );
 }
 
 main();

@@ -52,9 +52,7 @@ export function encodeRecord<K extends TopicName>(
   return { topic, key, value: encoded, headers };
 }
 
-export function groupByTopic(
-  records: readonly OutgoingRecord[],
-): {
+export function groupByTopic(records: readonly OutgoingRecord[]): {
   topic: string;
   messages: { key: string; value: Buffer; headers: Record<string, string> }[];
 }[] {
