@@ -74,6 +74,12 @@ export interface ExactlyOnceOptions<K extends TopicName> {
   /** Stable per instance, so a restarted instance fences its previous self at once. */
   readonly transactionalId: string;
   readonly transform: Transform<K>;
+  /** Static group membership: a restart with the same id takes its partitions back without a rebalance. */
+  readonly groupInstanceId?: string;
+  /** How long the group waits for a silent member before reassigning its partitions (default 10000). */
+  readonly sessionTimeoutMs?: number;
+  /** Where records that cannot be processed go (default dead-letters). */
+  readonly deadLetterTopic?: TopicName;
   /** Most input records per transaction (default 100). */
   readonly maxBatchRecords?: number;
   /** Longest a transaction gathers input before it commits, in ms (default 200). */
@@ -153,6 +159,8 @@ export class ExactlyOnceProcessor<K extends TopicName> {
       'auto.offset.reset': 'earliest',
       'isolation.level': 'read_committed',
       'js.consumer.max.batch.size': this.#maxBatchRecords,
+      'session.timeout.ms': this.#options.sessionTimeoutMs ?? 10_000,
+      ...(this.#options.groupInstanceId && { 'group.instance.id': this.#options.groupInstanceId }),
     });
     await this.#consumer.connect();
     this.#producer = await this.#connectProducer();
@@ -178,6 +186,8 @@ export class ExactlyOnceProcessor<K extends TopicName> {
       'transactional.id': this.#options.transactionalId,
       'enable.idempotence': true,
       'transaction.timeout.ms': this.#options.transactionTimeoutMs ?? 10_000,
+      // librdkafka requires requests to time out before the transaction does.
+      'socket.timeout.ms': this.#options.transactionTimeoutMs ?? 10_000,
       'message.max.bytes': this.#maxRecordBytes + 1024,
       'linger.ms': 5,
     });
@@ -334,7 +344,7 @@ export class ExactlyOnceProcessor<K extends TopicName> {
       this.#options.registry,
       this.#options.agent,
       this.#maxRecordBytes,
-      DEAD_LETTER_TOPIC,
+      this.#options.deadLetterTopic ?? DEAD_LETTER_TOPIC,
       topic,
       deadLetterFor(
         { topic, partition, message },

@@ -1,0 +1,52 @@
+import { uniqueName, withAdmin } from '@paxfleet/kafka/testing';
+import type { Kafka } from '@paxfleet/kafka';
+import { parseCatalog } from './catalog.ts';
+import { catalogSource, type TopicName } from './generated/events.ts';
+import { EventRegistry } from './registry.ts';
+
+/**
+ * A registry whose catalog holds fresh copies of the given topics under unique
+ * names, so integration tests never share topics. Each copy is typed as the
+ * topic it copies: code under test cannot tell them apart.
+ */
+export interface IsolatedTopics<T extends TopicName> {
+  readonly registry: EventRegistry;
+  readonly names: { readonly [K in T]: K };
+  create(kafka: Kafka): Promise<void>;
+}
+
+export function isolatedTopics<T extends TopicName>(
+  topics: readonly T[],
+  given?: Readonly<Record<string, string>>,
+): IsolatedTopics<T> {
+  const source = catalogSource as { defaults: unknown; topics: { name: string }[] };
+  const names = Object.fromEntries(
+    topics.map((topic) => [topic, given?.[topic] ?? uniqueName(topic)]),
+  ) as {
+    [K in T]: K;
+  };
+  const copies = topics.map((topic) => {
+    const original = source.topics.find((entry) => entry.name === topic);
+    return { ...original, name: names[topic] };
+  });
+  const base = new EventRegistry();
+  const registry = new EventRegistry(
+    base.schemas,
+    parseCatalog({ defaults: source.defaults, topics: copies, agents: {} }, base.schemas),
+  );
+  return {
+    registry,
+    names,
+    async create(kafka) {
+      await withAdmin(kafka, (admin) =>
+        admin.createTopics({
+          topics: registry.catalog.topics.map((spec) => ({
+            topic: spec.name,
+            numPartitions: spec.partitions,
+            replicationFactor: 1,
+          })),
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { kafkaConnectionFromEnv, TopicConfigAdmin, type Admin } from '@paxfleet/kafka';
+import { eventually, testKafka } from '@paxfleet/kafka/testing';
+import { isolatedTopics } from './testing.ts';
+import { applyCatalog } from './topic-admin.ts';
+
+const kafka = testKafka('topic-admin-test');
+const configs = new TopicConfigAdmin(kafkaConnectionFromEnv(process.env, 'topic-admin-test'));
+const topics = isolatedTopics(['research-events', 'content-claims', 'agent-progress']);
+const { catalog } = topics.registry;
+let admin: Admin;
+
+describe('applyCatalog on the real broker', () => {
+  before(async () => {
+    admin = kafka.admin();
+    await admin.connect();
+  });
+
+  after(async () => {
+    await admin.disconnect();
+    await configs.close();
+  });
+
+  it('reads the cluster: one broker, no tiered storage', async () => {
+    assert.deepEqual(await configs.cluster(), { brokerCount: 1, tieredStorage: false });
+  });
+
+  it('creates missing topics with the catalog configs, then changes nothing on a second run', async () => {
+    const first = await applyCatalog(admin, configs, catalog, { brokerCount: 1 });
+    assert.deepEqual(first.created.sort(), catalog.topics.map((topic) => topic.name).sort());
+    const claims = topics.names['content-claims'];
+    const described = (await configs.describe([claims])).get(claims);
+    assert.equal(described?.['cleanup.policy'], 'compact,delete');
+    assert.equal(described?.['retention.ms'], '86400000');
+
+    const names = catalog.topics.map((topic) => topic.name);
+    await eventually(
+      () => admin.listTopics(),
+      (listed) => names.every((name) => listed.includes(name)),
+    );
+    const second = await applyCatalog(admin, configs, catalog, { brokerCount: 1 });
+    assert.deepEqual(second.created, []);
+    assert.deepEqual(second.updated, []);
+    assert.equal(second.unchanged.length, catalog.topics.length);
+  });
+
+  it('puts back a config changed by hand and reports a partition count it cannot change', async () => {
+    const progress = topics.names['agent-progress'];
+    await configs.set(progress, { 'retention.ms': '1000' });
+    await eventually(
+      async () => (await configs.describe([progress])).get(progress)?.['retention.ms'],
+      (value) => value === '1000',
+    );
+    await admin.deleteTopics({ topics: [topics.names['research-events']] });
+    await eventually(
+      () => admin.listTopics(),
+      (listed) => !listed.includes(topics.names['research-events']),
+    );
+    await admin.createTopics({
+      topics: [{ topic: topics.names['research-events'], numPartitions: 2, replicationFactor: 1 }],
+    });
+    await eventually(
+      () =>
+        admin
+          .fetchTopicMetadata({ topics: [topics.names['research-events']] })
+          .then(([topic]) => topic?.partitions.length)
+          .catch(() => undefined),
+      (partitions) => partitions === 2,
+    );
+
+    const report = await applyCatalog(admin, configs, catalog, { brokerCount: 1 });
+    assert.deepEqual(
+      report.updated.find((entry) => entry.topic === progress),
+      { topic: progress, configs: ['retention.ms'] },
+    );
+    // Brokers apply config changes from the metadata log a moment after the request returns.
+    const retention = await eventually(
+      async () => (await configs.describe([progress])).get(progress)?.['retention.ms'],
+      (value) => value === '86400000',
+    );
+    assert.equal(retention, '86400000');
+    assert.deepEqual(report.partitionMismatches, [
+      { topic: topics.names['research-events'], catalog: 6, cluster: 2 },
+    ]);
+  });
+});
