@@ -29,7 +29,7 @@ SCHEMAS="$TOOLS/k8s-schemas"
 K8S_SCHEMAS="$SCHEMAS/kubernetes-$KUBERNETES_VERSION"
 CRD_SCHEMAS="$SCHEMAS/crds"
 CONVERTER="$ROOT/scripts/k8s/openapi2jsonschema.mjs"
-CRD_STAMP="strimzi=$STRIMZI_VERSION keda=$KEDA_VERSION prometheus-operator=$PROMETHEUS_OPERATOR_VERSION k8s=$KUBERNETES_VERSION converter=$(cksum <"$CONVERTER" | cut -d' ' -f1)"
+CRD_STAMP="kinds=Kafka,KafkaNodePool,KafkaTopic,KafkaUser,ScaledObject,TriggerAuthentication,ServiceMonitor,PrometheusRule strimzi=$STRIMZI_VERSION keda=$KEDA_VERSION prometheus-operator=$PROMETHEUS_OPERATOR_VERSION k8s=$KUBERNETES_VERSION converter=$(cksum <"$CONVERTER" | cut -d' ' -f1)"
 K8S_STAMP="k8s=$KUBERNETES_VERSION converter=$(cksum <"$CONVERTER" | cut -d' ' -f1)"
 
 say() { printf 'k8s-tools: %s\n' "$*" >&2; }
@@ -51,10 +51,21 @@ module_dir() {
 
 install_go_tool() { # name version package ldflags
   local name="$1" version="$2" package="$3" ldflags="$4"
-  if stamp_is "$BIN/.$name.version" "$version" && [[ -x "$BIN/$name" ]]; then return; fi
+  if stamp_is "$BIN/.$name.version" "$version $ldflags" && [[ -x "$BIN/$name" ]]; then return; fi
   say "installing $name $version (go install $package@$version)"
-  GOBIN="$BIN" go install -ldflags "$ldflags" "$package@$version"
-  printf '%s' "$version" >"$BIN/.$name.version"
+  GOBIN="$BIN" go install -trimpath -ldflags "-s -w $ldflags" "$package@$version"
+  printf '%s' "$version $ldflags" >"$BIN/.$name.version"
+}
+
+# The ldflags of helm's own Makefile: its version, and the Kubernetes version it
+# assumes without a cluster (client-go v0.N means Kubernetes 1.N, as upstream builds set it).
+helm_ldflags() {
+  local gomod minor
+  gomod="$(go mod download -json "helm.sh/helm/v3@$HELM_VERSION" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>console.log(JSON.parse(s).GoMod))')"
+  minor="$(sed -n 's/^[[:space:]]*k8s\.io\/client-go v0\.\([0-9]*\)\..*/\1/p' "$gomod" | head -n1)"
+  [[ -n "$minor" ]] || die "cannot read k8s.io/client-go's version from helm $HELM_VERSION's go.mod"
+  printf '%s' "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+  printf ' -X helm.sh/helm/v3/pkg/%s.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/%s.k8sVersionMinor=%s' chartutil chartutil "$minor" lint/rules lint/rules "$minor"
 }
 
 java21() { # prints a java launcher of major version >= 21
@@ -94,7 +105,7 @@ yaml_to_json() { # in.yaml out.json
   rm -rf "$chart"
 }
 
-install_go_tool helm "$HELM_VERSION" helm.sh/helm/v3/cmd/helm "-X helm.sh/helm/v3/internal/version.version=$HELM_VERSION"
+install_go_tool helm "$HELM_VERSION" helm.sh/helm/v3/cmd/helm "$(helm_ldflags)"
 install_go_tool kubeconform "$KUBECONFORM_VERSION" github.com/yannh/kubeconform/cmd/kubeconform "-X main.version=$KUBECONFORM_VERSION"
 
 if ! stamp_is "$K8S_SCHEMAS/.complete" "$K8S_STAMP"; then
@@ -128,6 +139,7 @@ if ! stamp_is "$CRD_SCHEMAS/.complete" "$CRD_STAMP"; then
   say "reading KEDA $KEDA_VERSION and Prometheus Operator $PROMETHEUS_OPERATOR_VERSION CRDs from their Go modules"
   keda_dir="$(module_dir "github.com/kedacore/keda/v2@$KEDA_VERSION")"
   yaml_to_json "$keda_dir/config/crd/bases/keda.sh_scaledobjects.yaml" "$work/keda-scaledobjects.json"
+  yaml_to_json "$keda_dir/config/crd/bases/keda.sh_triggerauthentications.yaml" "$work/keda-triggerauthentications.json"
   promop_dir="$(module_dir "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION")"
   cp "$promop_dir/jsonnet/prometheus-operator/servicemonitors-crd.json" "$work/prometheus-servicemonitors.json"
   cp "$promop_dir/jsonnet/prometheus-operator/prometheusrules-crd.json" "$work/prometheus-prometheusrules.json"
@@ -143,7 +155,8 @@ Kubernetes built-in resources: Go module k8s.io/kubernetes@$KUBERNETES_VERSION, 
   -> scripts/k8s/openapi2jsonschema.mjs builtins -> kubernetes-$KUBERNETES_VERSION/
 Strimzi Kafka, KafkaNodePool, KafkaTopic, KafkaUser (kafka.strimzi.io/v1): Maven Central io.strimzi:api:$STRIMZI_VERSION
   run through io.strimzi:crd-generator:$STRIMZI_VERSION (io.strimzi.crdgenerator.CrdGenerator, the api pom's arguments)
-KEDA ScaledObject (keda.sh/v1alpha1): Go module github.com/kedacore/keda/v2@$KEDA_VERSION, config/crd/bases/keda.sh_scaledobjects.yaml
+KEDA ScaledObject, TriggerAuthentication (keda.sh/v1alpha1): Go module github.com/kedacore/keda/v2@$KEDA_VERSION,
+  config/crd/bases/keda.sh_{scaledobjects,triggerauthentications}.yaml
 Prometheus Operator ServiceMonitor, PrometheusRule (monitoring.coreos.com/v1): Go module
   github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION, jsonnet/prometheus-operator/{servicemonitors,prometheusrules}-crd.json
 CRDs -> scripts/k8s/openapi2jsonschema.mjs crds -> crds/

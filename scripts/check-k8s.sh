@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# The Kubernetes checks of `make test`, offline: the Helm chart lints, renders
+# with every value set in helm/paxfleet/ci/, and what it renders (and every
+# manifest under k8s/) is valid for Kubernetes and for the Strimzi, KEDA and
+# Prometheus Operator CRDs in strict mode; the generated KafkaTopics and
+# KafkaUsers match schemas/topics.json; rendered Deployments keep the probe,
+# resource and security rules (scripts/k8s/policy-check.mjs). Tools and schemas
+# come from .tools/ (scripts/k8s-tools.sh, a no-op once they are there).
+# Prints one line per check and ends with "N passed, M failed".
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+CHART=helm/paxfleet
+KUBERNETES_VERSION="$(sed -n 's/^KUBERNETES_VERSION=v//p' scripts/k8s-tools.sh)"
+HELM=.tools/bin/helm
+KUBECONFORM=.tools/bin/kubeconform
+SCHEMAS=.tools/k8s-schemas
+KUBECONFORM_ARGS=(
+  -strict -summary
+  -schema-location "$SCHEMAS/kubernetes-v$KUBERNETES_VERSION/{{.ResourceKind}}{{.KindSuffix}}.json"
+  -schema-location "$SCHEMAS/crds/{{.ResourceKind}}{{.KindSuffix}}.json"
+)
+
+WORK="$(mktemp -d)"
+trap 'rm -rf "$WORK"' EXIT
+passed=0
+failed=0
+
+# check <name> <command...>: runs the command; prints PASS with its last output line,
+# or FAIL with its output.
+check() {
+  local name="$1"
+  shift
+  local log="$WORK/log" start end
+  start="$(date +%s%N)"
+  if "$@" >"$log" 2>&1; then
+    end="$(date +%s%N)"
+    passed=$((passed + 1))
+    printf 'PASS  %s (%d ms)%s\n' "$name" $(((end - start) / 1000000)) "$(tail -n 1 "$log" | sed 's/^ */: /; s/^: $//')"
+  else
+    failed=$((failed + 1))
+    printf 'FAIL  %s\n' "$name"
+    sed 's/^/      /' "$log" | tail -n 40
+  fi
+}
+
+# Multi-document YAML -> one JSON object per line, parsed by sigs.k8s.io/yaml inside helm.
+yaml_docs_to_jsonl() { # in.yaml out.jsonl
+  local chart="$WORK/yaml-to-json"
+  rm -rf "$chart" && mkdir -p "$chart/templates" "$chart/files"
+  printf 'apiVersion: v2\nname: yaml-to-json\nversion: 0.0.0\n' >"$chart/Chart.yaml"
+  cp "$1" "$chart/files/in.yaml"
+  cat >"$chart/templates/out.yaml" <<'EOF'
+{{- range $doc := regexSplit "(?m)^---[ \t]*$" (.Files.Get "files/in.yaml") -1 }}
+{{- $object := fromYaml $doc }}
+{{- if hasKey $object "Error" }}{{ fail (printf "not YAML: %s" $object.Error) }}{{ end }}
+{{- if $object }}
+{{ toJson $object }}
+{{- end }}
+{{- end }}
+EOF
+  "$HELM" template yaml-to-json "$chart" | grep '^{' >"$2"
+}
+
+render() { # values-file out.yaml
+  "$HELM" template paxfleet "$CHART" --namespace paxfleet --kube-version "$KUBERNETES_VERSION" -f "$1" >"$2"
+}
+
+policy() { # values-file [flags]
+  local values="$1" base
+  shift
+  base="$(basename "$values" .yaml)"
+  render "$values" "$WORK/$base.yaml"
+  yaml_docs_to_jsonl "$WORK/$base.yaml" "$WORK/$base.jsonl"
+  node scripts/k8s/policy-check.mjs "$base" "$@" <"$WORK/$base.jsonl"
+}
+
+template_conforms() { # values-file
+  local out
+  out="$WORK/$(basename "$1" .yaml).conform.yaml"
+  render "$1" "$out"
+  "$KUBECONFORM" "${KUBECONFORM_ARGS[@]}" "$out"
+}
+
+rejects_unknown_values() {
+  printf 'default:\n  replica: 2\n' >"$WORK/typo.yaml"
+  if "$HELM" template paxfleet "$CHART" -f "$WORK/typo.yaml" >"$WORK/typo.out" 2>&1; then
+    echo "values.schema.json accepted default.replica (a typo of replicas)"
+    return 1
+  fi
+  grep -F "additional properties 'replica' not allowed" "$WORK/typo.out"
+}
+
+if ! scripts/k8s-tools.sh; then
+  echo "FAIL  tools: scripts/k8s-tools.sh could not provide helm, kubeconform and the schemas"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+check "helm lint $CHART" "$HELM" lint --strict "$CHART" --kube-version "$KUBERNETES_VERSION"
+check "values.schema.json rejects unknown keys" rejects_unknown_values
+shopt -s nullglob
+value_sets=("$CHART"/ci/*.yaml)
+[[ ${#value_sets[@]} -gt 0 ]] || { echo "FAIL  no value sets in $CHART/ci"; exit 1; }
+for values in "${value_sets[@]}"; do
+  name="$(basename "$values")"
+  check "helm lint -f ci/$name" "$HELM" lint --strict "$CHART" --kube-version "$KUBERNETES_VERSION" -f "$values"
+  check "helm template -f ci/$name | kubeconform -strict" template_conforms "$values"
+  if [[ "$name" == default-values.yaml ]]; then
+    check "policy ci/$name (one Deployment per agent)" policy "$values" --one-deployment-per-agent
+  else
+    check "policy ci/$name" policy "$values"
+  fi
+done
+check "kubeconform -strict k8s/" "$KUBECONFORM" "${KUBECONFORM_ARGS[@]}" k8s
+check "k8s/topics and k8s/users match schemas/topics.json" node scripts/gen-k8s-topics.mjs --check
+
+echo "$passed passed, $failed failed"
+[[ "$failed" -eq 0 ]]
