@@ -1,0 +1,413 @@
+#!/usr/bin/env bash
+# Local single-node Apache Kafka (KRaft, combined broker+controller) on
+# 127.0.0.1, run from the official Maven Central jars. No Docker, no tarball.
+#
+# usage: scripts/kafka.sh fetch | up | down | status | topics <args...>
+#
+#   fetch    download the jars into .kafka/lib-<version>/ (once; a marker file
+#            records a complete download, so later runs do nothing)
+#   up       fetch if needed, format a fresh data dir, start the broker in the
+#            background, wait until it answers, print KAFKA_BROKERS=host:port
+#   down     stop the broker of that data dir and delete the data dir
+#   status   say whether that broker is running (exit code 1 if not)
+#   topics   run the kafka-topics tool against it, e.g. `topics --list`
+#
+# environment:
+#   KAFKA_PORT             client port (default 9092)
+#   KAFKA_CONTROLLER_PORT  KRaft controller port (default KAFKA_PORT+1, so 9093)
+#   KAFKA_DATA_DIR         default <repo>/.kafka/data-<KAFKA_PORT>
+#   KAFKA_HEAP             default "-Xms256m -Xmx512m"
+#   KAFKA_VERSION          default 4.3.1
+#   KAFKA_READY_TIMEOUT    seconds `up` waits for the broker (default 60)
+#   KAFKA_BROKERS          if set, an external cluster is used: up/down do nothing
+#
+# exit codes: 0 ok, 1 failure, 2 usage, 3 port already in use (see with-kafka.sh)
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
+
+KAFKA_VERSION=${KAFKA_VERSION:-4.3.1}
+KAFKA_PORT=${KAFKA_PORT:-9092}
+if [[ -z ${KAFKA_CONTROLLER_PORT:-} && $KAFKA_PORT =~ ^[0-9]+$ ]]; then
+  KAFKA_CONTROLLER_PORT=$((10#$KAFKA_PORT + 1))
+fi
+KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
+KAFKA_HEAP=${KAFKA_HEAP:--Xms256m -Xmx512m}
+KAFKA_READY_TIMEOUT=${KAFKA_READY_TIMEOUT:-60}
+HOST=127.0.0.1
+
+STATE_DIR="$ROOT/.kafka"
+LOCK_DIR="$STATE_DIR/locks"
+LIB_DIR="$STATE_DIR/lib-$KAFKA_VERSION"
+LIB_MARKER="$LIB_DIR/.complete"
+POM="$SCRIPT_DIR/kafka/pom.xml"
+LOG4J_CONFIG="$SCRIPT_DIR/kafka/log4j2.yaml"
+DATA_DIR=${KAFKA_DATA_DIR:-$STATE_DIR/data-$KAFKA_PORT}
+DATA_MARKER_NAME=.paxfleet-kafka
+PROPS="$DATA_DIR/server.properties"
+PID_FILE="$DATA_DIR/kafka.pid"
+LOG_DIR="$DATA_DIR/logs"
+
+# Lean JVM flags for the short-lived command-line tools.
+TOOL_JVM_OPTS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xmx256m
+  -Djava.awt.headless=true)
+
+die() {
+  echo "kafka.sh: $*" >&2
+  exit 1
+}
+
+note() {
+  echo "kafka.sh: $*" >&2
+}
+
+usage() {
+  sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" >&2
+  exit 2
+}
+
+check_port_number() {
+  if ! [[ $2 =~ ^[0-9]+$ ]] || ((10#$2 < 1 || 10#$2 > 65535)); then
+    die "$1 must be a TCP port number, got '$2'"
+  fi
+}
+
+# 0 if something accepts TCP connections on HOST:$1.
+port_in_use() {
+  local port=$1
+  if command -v ss >/dev/null 2>&1; then
+    # Any listener that would make binding HOST:port fail.
+    [[ -n $(ss -Htln "( sport = :$port )" 2>/dev/null) ]] && return 0
+  fi
+  (
+    exec 2>/dev/null
+    exec 3<>"/dev/tcp/$HOST/$port"
+  )
+}
+
+require_java() {
+  command -v java >/dev/null 2>&1 || die "java not found on PATH (Java 17+ is needed)"
+}
+
+libs_complete() {
+  [[ -f $LIB_MARKER ]]
+}
+
+cmd_fetch() {
+  libs_complete && return 0
+  command -v mvn >/dev/null 2>&1 || die "mvn not found on PATH (Maven fetches the Kafka jars)"
+  mkdir -p "$LOCK_DIR"
+  # Serialise concurrent fetches of the same version.
+  local lock_fd
+  exec {lock_fd}>"$LOCK_DIR/fetch-$KAFKA_VERSION.lock"
+  flock "$lock_fd"
+  if libs_complete; then
+    exec {lock_fd}>&-
+    return 0
+  fi
+  note "fetching Apache Kafka $KAFKA_VERSION jars from Maven Central into ${LIB_DIR#"$ROOT"/} ..."
+  local tmp="$LIB_DIR.tmp.$$" mvn_log="$STATE_DIR/fetch-$KAFKA_VERSION.log"
+  rm -rf "$tmp" "$LIB_DIR"
+  # Output goes to a log (Debian's Maven 3.8 prints colour codes even with -B -q)
+  # and is shown only on failure.
+  if ! mvn -B -q -f "$POM" -Dkafka.version="$KAFKA_VERSION" \
+    dependency:copy-dependencies -DoutputDirectory="$tmp" -DincludeScope=runtime \
+    >"$mvn_log" 2>&1; then
+    sed 's/\x1b\[[0-9;]*m//g' "$mvn_log" >&2
+    rm -rf "$tmp"
+    die "fetching the Kafka $KAFKA_VERSION jars with Maven failed (log: $mvn_log)"
+  fi
+  rm -f "$mvn_log"
+  [[ -f $tmp/kafka_2.13-$KAFKA_VERSION.jar && -f $tmp/kafka-tools-$KAFKA_VERSION.jar ]] ||
+    die "Maven finished but the Kafka jars are missing from $tmp"
+  date -u +%Y-%m-%dT%H:%M:%SZ >"$tmp/.complete"
+  mv "$tmp" "$LIB_DIR"
+  exec {lock_fd}>&-
+  note "fetched $(find "$LIB_DIR" -name '*.jar' | wc -l) jars"
+}
+
+external_cluster() {
+  if [[ -n ${KAFKA_BROKERS:-} ]]; then
+    note "KAFKA_BROKERS is set ($KAFKA_BROKERS): using that external cluster, nothing to $1"
+    return 0
+  fi
+  return 1
+}
+
+# Pids of java processes running kafka.Kafka with this data dir's properties.
+broker_pids() {
+  local pid args
+  if [[ -f $PID_FILE ]]; then
+    pid=$(<"$PID_FILE")
+    if [[ $pid =~ ^[0-9]+$ ]] && is_our_broker "$pid"; then
+      echo "$pid"
+      return 0
+    fi
+  fi
+  # No (valid) pid file: look for a broker started with our server.properties.
+  for pid in $(pgrep -f 'kafka[.]Kafka' || true); do
+    if is_our_broker "$pid"; then echo "$pid"; fi
+  done
+  return 0
+}
+
+is_our_broker() {
+  local args
+  args=$(tr '\0' '\n' 2>/dev/null <"/proc/$1/cmdline") || return 1
+  grep -qxF kafka.Kafka <<<"$args" && grep -qxF "$PROPS" <<<"$args"
+}
+
+write_server_properties() {
+  cat >"$PROPS" <<EOF
+# Generated by scripts/kafka.sh: single-node KRaft (combined mode) for local
+# development and tests. Recreated by every \`kafka.sh up\`.
+process.roles=broker,controller
+node.id=1
+controller.quorum.bootstrap.servers=$HOST:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$HOST:$KAFKA_PORT,CONTROLLER://$HOST:$KAFKA_CONTROLLER_PORT
+inter.broker.listener.name=PLAINTEXT
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+
+log.dirs=$DATA_DIR/kraft-logs
+num.partitions=3
+default.replication.factor=1
+auto.create.topics.enable=false
+delete.topic.enable=true
+
+# Internal topics: one replica; fewer partitions than the default 50 so the
+# first consumer group / transaction on a fresh broker is quick.
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=10
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=10
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+share.coordinator.state.topic.num.partitions=10
+
+# Tests start consumer groups often: no artificial rebalance delay.
+group.initial.rebalance.delay.ms=0
+EOF
+}
+
+# A random Kafka cluster id (22-char URL-safe base64 of 16 bytes, like
+# `kafka-storage random-uuid`) without paying for a JVM start.
+random_cluster_id() {
+  local id
+  while :; do
+    id=$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')
+    [[ $id != -* && ${#id} == 22 ]] && break
+  done
+  echo "$id"
+}
+
+wipe_data_dir() {
+  [[ -n $DATA_DIR && $DATA_DIR != / && $DATA_DIR != "$HOME" && $DATA_DIR != "$ROOT" ]] ||
+    die "refusing to use '$DATA_DIR' as KAFKA_DATA_DIR"
+  if [[ -d $DATA_DIR && ! -f $DATA_DIR/$DATA_MARKER_NAME ]] &&
+    [[ -n $(ls -A "$DATA_DIR" 2>/dev/null) ]]; then
+    die "$DATA_DIR exists, is not empty and was not made by kafka.sh: refusing to delete it"
+  fi
+  rm -rf "$DATA_DIR"
+}
+
+print_log_tail() {
+  local f
+  for f in "$LOG_DIR/server.log" "$LOG_DIR/stdout.log"; do
+    if [[ -s $f ]]; then
+      echo "---- last lines of $f ----" >&2
+      tail -n 40 "$f" >&2
+    fi
+  done
+}
+
+run_tool() {
+  local class=$1
+  shift
+  java "${TOOL_JVM_OPTS[@]}" -Dlog4j2.configurationFile="$LOG4J_CONFIG" \
+    -Dpaxfleet.log.appender=STDERR -cp "$LIB_DIR/*" "$class" "$@"
+}
+
+cmd_up() {
+  external_cluster "start" && return 0
+  check_port_number KAFKA_PORT "$KAFKA_PORT"
+  check_port_number KAFKA_CONTROLLER_PORT "$KAFKA_CONTROLLER_PORT"
+  [[ $KAFKA_PORT != "$KAFKA_CONTROLLER_PORT" ]] || die "KAFKA_PORT and KAFKA_CONTROLLER_PORT must differ"
+  require_java
+  cmd_fetch
+
+  # Hold a lock per port while checking the ports and starting, so concurrent
+  # `up`s (e.g. parallel with-kafka.sh runs) cannot both pass the check.
+  mkdir -p "$LOCK_DIR"
+  local lock_fd clock_fd
+  exec {lock_fd}>"$LOCK_DIR/port-$KAFKA_PORT.lock"
+  exec {clock_fd}>"$LOCK_DIR/port-$KAFKA_CONTROLLER_PORT.lock"
+  if ! flock -n "$lock_fd" || port_in_use "$KAFKA_PORT"; then
+    echo "kafka.sh: port $KAFKA_PORT on $HOST is already in use (set KAFKA_PORT)" >&2
+    exit 3
+  fi
+  if ! flock -n "$clock_fd" || port_in_use "$KAFKA_CONTROLLER_PORT"; then
+    echo "kafka.sh: controller port $KAFKA_CONTROLLER_PORT on $HOST is already in use (set KAFKA_CONTROLLER_PORT)" >&2
+    exit 3
+  fi
+  if [[ -n $(broker_pids) ]]; then
+    die "a broker from $DATA_DIR is still running on other ports: run 'kafka.sh down' first"
+  fi
+
+  wipe_data_dir
+  mkdir -p "$DATA_DIR" "$LOG_DIR"
+  : >"$DATA_DIR/$DATA_MARKER_NAME"
+  write_server_properties
+
+  local cluster_id
+  cluster_id=$(random_cluster_id)
+  if ! run_tool kafka.tools.StorageTool format --standalone \
+    --cluster-id "$cluster_id" --config "$PROPS" >"$LOG_DIR/format.log" 2>&1; then
+    cat "$LOG_DIR/format.log" >&2
+    die "formatting the storage in $DATA_DIR failed"
+  fi
+
+  note "starting Kafka $KAFKA_VERSION on $HOST:$KAFKA_PORT (controller $KAFKA_CONTROLLER_PORT, data ${DATA_DIR#"$ROOT"/})"
+  local -a heap
+  read -r -a heap <<<"$KAFKA_HEAP"
+  # setsid: own session, so a Ctrl-C in the calling terminal does not reach it.
+  # The lock fds are closed for the broker so it does not keep the locks held.
+  setsid nohup java "${heap[@]}" -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError \
+    -Djava.awt.headless=true \
+    -Dlog4j2.configurationFile="$LOG4J_CONFIG" -Dkafka.logs.dir="$LOG_DIR" \
+    -Dpaxfleet.log.appender=FILE \
+    -cp "$LIB_DIR/*" kafka.Kafka "$PROPS" \
+    </dev/null >"$LOG_DIR/stdout.log" 2>&1 {lock_fd}>&- {clock_fd}>&- &
+  local pid=$!
+  echo "$pid" >"$PID_FILE"
+
+  if ! wait_ready "$pid"; then
+    print_log_tail
+    stop_broker
+    exit 1
+  fi
+  exec {lock_fd}>&- {clock_fd}>&-
+  echo "KAFKA_BROKERS=$HOST:$KAFKA_PORT"
+}
+
+# 0 if a Kafka broker answers on HOST:$1: sends an ApiVersions v0 request
+# (correlation id 42) over bash's /dev/tcp and checks the response header and
+# error code. No JVM needed. The broker opens its client listener only at the
+# very end of startup (after catching up with the controller and being
+# unfenced), so an answer here means it is ready for clients.
+kafka_answers() {
+  local reply
+  reply=$(
+    exec 2>/dev/null
+    exec 3<>"/dev/tcp/$HOST/$1" || exit 1
+    # size=12 | api_key=18 | api_version=0 | correlation_id=42 | client_id="px"
+    printf '\x00\x00\x00\x0c\x00\x12\x00\x00\x00\x00\x00\x2a\x00\x02px' >&3
+    timeout 3 head -c 10 <&3 | od -An -tx1 | tr -d ' \n'
+  ) || return 1
+  # size(4 bytes, any) | correlation_id=42 | error_code=0
+  [[ $reply == ????????0000002a0000 ]]
+}
+
+# Waits until the broker answers on its client port, or fails.
+wait_ready() {
+  local pid=$1 deadline=$((SECONDS + KAFKA_READY_TIMEOUT))
+  while ((SECONDS < deadline)); do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      note "the broker exited during startup"
+      return 1
+    fi
+    kafka_answers "$KAFKA_PORT" && return 0
+    sleep 0.2
+  done
+  note "the broker did not answer on $HOST:$KAFKA_PORT within ${KAFKA_READY_TIMEOUT}s"
+  return 1
+}
+
+# Those of the given pids that still exist.
+alive() {
+  local pid
+  for pid in $1; do
+    if kill -0 "$pid" 2>/dev/null; then echo "$pid"; fi
+  done
+}
+
+# Stops the broker of this data dir: SIGTERM, up to 20 s, then SIGKILL.
+stop_broker() {
+  local pids i
+  pids=$(broker_pids)
+  [[ -n $pids ]] || return 0
+  # shellcheck disable=SC2086 # word splitting of the pid list is intended
+  kill -TERM $pids 2>/dev/null || true
+  for ((i = 0; i < 200; i++)); do
+    pids=$(alive "$pids")
+    [[ -z $pids ]] && return 0
+    sleep 0.1
+  done
+  note "broker did not stop within 20s: killing it"
+  # shellcheck disable=SC2086
+  kill -KILL $pids 2>/dev/null || true
+  for ((i = 0; i < 50; i++)); do
+    pids=$(alive "$pids")
+    [[ -z $pids ]] && return 0
+    sleep 0.1
+  done
+  return 0
+}
+
+cmd_down() {
+  external_cluster "stop" && return 0
+  local running
+  running=$(broker_pids)
+  if [[ -n $running ]]; then
+    note "stopping Kafka on $HOST:$KAFKA_PORT (pid $(echo "$running" | tr '\n' ' ' | sed 's/ $//'))"
+  fi
+  stop_broker
+  if [[ -e $DATA_DIR ]]; then
+    wipe_data_dir
+  fi
+}
+
+cmd_status() {
+  if [[ -n ${KAFKA_BROKERS:-} ]]; then
+    echo "external cluster: KAFKA_BROKERS=$KAFKA_BROKERS"
+    return 0
+  fi
+  local pids
+  pids=$(broker_pids)
+  if [[ -n $pids ]]; then
+    echo "running: pid $(echo "$pids" | tr '\n' ' ' | sed 's/ $//'), KAFKA_BROKERS=$HOST:$KAFKA_PORT, data $DATA_DIR"
+  else
+    echo "not running (port $KAFKA_PORT, data $DATA_DIR)"
+    return 1
+  fi
+}
+
+cmd_topics() {
+  require_java
+  cmd_fetch
+  local bootstrap=${KAFKA_BROKERS:-$HOST:$KAFKA_PORT}
+  run_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" "$@"
+}
+
+main() {
+  (($# >= 1)) || usage
+  local cmd=$1
+  shift
+  case $cmd in
+  fetch) require_java && cmd_fetch ;;
+  up) cmd_up ;;
+  down) cmd_down ;;
+  status) cmd_status ;;
+  topics) cmd_topics "$@" ;;
+  -h | --help | help) usage ;;
+  *)
+    echo "kafka.sh: unknown command '$cmd'" >&2
+    usage
+    ;;
+  esac
+}
+
+main "$@"

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Runs a command with a Kafka broker available in KAFKA_BROKERS.
+#
+# usage: scripts/with-kafka.sh <command> [args...]
+#
+# If KAFKA_BROKERS is already set, the command is simply run against that
+# cluster. Otherwise a throw-away local broker is started with scripts/kafka.sh
+# (on KAFKA_PORT if set, else on the first free port pair from 19092 up, so it
+# never collides with a developer's own broker on 9092), KAFKA_BROKERS is
+# exported to the command, and the broker is always stopped and its data
+# deleted afterwards, also when the command fails or the script is interrupted.
+# The exit code is the command's (or kafka.sh up's, if the broker did not start).
+# Progress messages go to stderr; the command's stdout is left alone.
+set -euo pipefail
+
+if (($# == 0)); then
+  echo "usage: scripts/with-kafka.sh <command> [args...]" >&2
+  exit 2
+fi
+
+if [[ -n ${KAFKA_BROKERS:-} ]]; then
+  exec "$@"
+fi
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+KAFKA_SH="$SCRIPT_DIR/kafka.sh"
+HOST=127.0.0.1
+FIRST_PORT=19092
+MAX_TRIES=50
+
+port_in_use() {
+  if command -v ss >/dev/null 2>&1 &&
+    [[ -n $(ss -Htln "( sport = :$1 )" 2>/dev/null) ]]; then
+    return 0
+  fi
+  (
+    exec 2>/dev/null
+    exec 3<>"/dev/tcp/$HOST/$1"
+  )
+}
+
+started=0
+child=
+sig_rc=
+port=
+cport=
+
+# shellcheck disable=SC2317 # called from the traps below
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  if ((started)); then
+    if ! env -u KAFKA_BROKERS KAFKA_PORT="$port" KAFKA_CONTROLLER_PORT="$cport" \
+      bash "$KAFKA_SH" down; then
+      echo "with-kafka.sh: stopping the Kafka broker on port $port failed" >&2
+    fi
+  fi
+  exit "$rc"
+}
+
+# shellcheck disable=SC2317 # called from the traps below
+on_signal() {
+  local sig=$1
+  if [[ $sig == INT ]]; then sig_rc=130; else sig_rc=143; fi
+  # Background commands of a non-interactive shell ignore SIGINT, so pass on
+  # TERM; the wait below then returns and cleanup runs through EXIT.
+  if [[ -n $child ]]; then
+    kill -TERM "$child" 2>/dev/null || true
+  else
+    # Interrupted while the broker was starting.
+    exit "$sig_rc"
+  fi
+}
+
+trap cleanup EXIT
+trap 'on_signal INT' INT
+trap 'on_signal TERM' TERM
+
+# Start the broker. An `up` that finds its port taken exits with 3; without an
+# explicit KAFKA_PORT that just means another run got there first: try the
+# next pair.
+up_rc=0
+if [[ -n ${KAFKA_PORT:-} ]]; then
+  port=$KAFKA_PORT
+  cport=${KAFKA_CONTROLLER_PORT:-$((10#$port + 1))}
+  started=1
+  KAFKA_PORT=$port KAFKA_CONTROLLER_PORT=$cport bash "$KAFKA_SH" up >&2 || up_rc=$?
+  # 3: the port belongs to someone else's broker, which must not be stopped.
+  ((up_rc != 3)) || started=0
+else
+  candidate=$FIRST_PORT
+  up_rc=3
+  for ((try = 0; try < MAX_TRIES; try++, candidate += 2)); do
+    if port_in_use "$candidate" || port_in_use "$((candidate + 1))"; then
+      continue
+    fi
+    port=$candidate
+    cport=$((candidate + 1))
+    started=1
+    up_rc=0
+    KAFKA_PORT=$port KAFKA_CONTROLLER_PORT=$cport bash "$KAFKA_SH" up >&2 || up_rc=$?
+    ((up_rc == 3)) || break
+    started=0
+    echo "with-kafka.sh: trying the next port pair" >&2
+  done
+  if ((up_rc == 3)); then
+    echo "with-kafka.sh: no free port pair found in $FIRST_PORT-$((FIRST_PORT + 2 * MAX_TRIES - 1))" >&2
+  fi
+fi
+if ((up_rc != 0)); then
+  exit "$up_rc"
+fi
+
+export KAFKA_BROKERS="$HOST:$port"
+
+# Run the command as a child (keeping our stdin) so that this script can pass
+# on signals and always clean up after it.
+"$@" <&0 &
+child=$!
+rc=0
+wait "$child" || rc=$?
+# A trapped signal interrupts `wait`; wait again for the real exit status.
+while kill -0 "$child" 2>/dev/null; do
+  rc=0
+  wait "$child" || rc=$?
+done
+# Interrupted: report it as such (130 for SIGINT, 143 for SIGTERM).
+exit "${sig_rc:-$rc}"
