@@ -28,7 +28,8 @@ passed=0
 failed=0
 
 # check <name> <command...>: runs the command; prints PASS with its last output line,
-# or FAIL with its output.
+# or FAIL with its output. Commands run under `if`, where set -e is off: the
+# functions below return on their first failing step themselves.
 check() {
   local name="$1"
   shift
@@ -50,7 +51,7 @@ yaml_docs_to_jsonl() { # in.yaml out.jsonl
   local chart="$WORK/yaml-to-json"
   rm -rf "$chart" && mkdir -p "$chart/templates" "$chart/files"
   printf 'apiVersion: v2\nname: yaml-to-json\nversion: 0.0.0\n' >"$chart/Chart.yaml"
-  cp "$1" "$chart/files/in.yaml"
+  cp "$1" "$chart/files/in.yaml" || return 1
   cat >"$chart/templates/out.yaml" <<'EOF'
 {{- range $doc := regexSplit "(?m)^---[ \t]*$" (.Files.Get "files/in.yaml") -1 }}
 {{- $object := fromYaml $doc }}
@@ -71,15 +72,15 @@ policy() { # values-file [flags]
   local values="$1" base
   shift
   base="$(basename "$values" .yaml)"
-  render "$values" "$WORK/$base.yaml"
-  yaml_docs_to_jsonl "$WORK/$base.yaml" "$WORK/$base.jsonl"
+  render "$values" "$WORK/$base.yaml" || return 1
+  yaml_docs_to_jsonl "$WORK/$base.yaml" "$WORK/$base.jsonl" || return 1
   node scripts/k8s/policy-check.mjs "$base" "$@" <"$WORK/$base.jsonl"
 }
 
 template_conforms() { # values-file
   local out
   out="$WORK/$(basename "$1" .yaml).conform.yaml"
-  render "$1" "$out"
+  render "$1" "$out" || return 1
   "$KUBECONFORM" "${KUBECONFORM_ARGS[@]}" "$out"
 }
 

@@ -79,6 +79,7 @@ function checkDeployment(deployment) {
 const byKind = (kind) => objects.filter((o) => o.kind === kind);
 const component = (o) => o.metadata?.labels?.['app.kubernetes.io/component'];
 const deployments = byKind('Deployment');
+if (deployments.length === 0) problem(label, 'renders no Deployment');
 deployments.forEach(checkDeployment);
 
 const services = new Set(byKind('Service').map((s) => s.metadata?.name));
