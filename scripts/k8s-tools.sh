@@ -50,12 +50,16 @@ module_dir() {
   printf '%s\n' "$dir"
 }
 
-install_go_tool() { # name version package ldflags
-  local name="$1" version="$2" package="$3" ldflags="$4"
-  if stamp_is "$BIN/.$name.version" "$version $ldflags" && [[ -x "$BIN/$name" ]]; then return; fi
+# Bump when the way the tools are built changes, so existing installs are rebuilt.
+BUILD_RECIPE=2
+
+install_go_tool() { # name version package ldflags-function
+  local name="$1" version="$2" package="$3" ldflags
+  if stamp_is "$BIN/.$name.version" "$version recipe=$BUILD_RECIPE" && [[ -x "$BIN/$name" ]]; then return; fi
+  ldflags="$("$4")"
   say "installing $name $version (go install $package@$version)"
   GOBIN="$BIN" go install -trimpath -ldflags "-s -w $ldflags" "$package@$version"
-  printf '%s' "$version $ldflags" >"$BIN/.$name.version"
+  printf '%s' "$version recipe=$BUILD_RECIPE" >"$BIN/.$name.version"
 }
 
 # The ldflags of helm's own Makefile: its version, and the Kubernetes version it
@@ -106,9 +110,10 @@ yaml_to_json() { # in.yaml out.json
   rm -rf "$chart"
 }
 
-helm_flags="$(helm_ldflags)"
-install_go_tool helm "$HELM_VERSION" helm.sh/helm/v3/cmd/helm "$helm_flags"
-install_go_tool kubeconform "$KUBECONFORM_VERSION" github.com/yannh/kubeconform/cmd/kubeconform "-X main.version=$KUBECONFORM_VERSION"
+kubeconform_ldflags() { printf '%s' "-X main.version=$KUBECONFORM_VERSION"; }
+
+install_go_tool helm "$HELM_VERSION" helm.sh/helm/v3/cmd/helm helm_ldflags
+install_go_tool kubeconform "$KUBECONFORM_VERSION" github.com/yannh/kubeconform/cmd/kubeconform kubeconform_ldflags
 
 if ! stamp_is "$K8S_SCHEMAS/.complete" "$K8S_STAMP"; then
   say "building Kubernetes $KUBERNETES_VERSION schemas from k8s.io/kubernetes@$KUBERNETES_VERSION"
