@@ -1,0 +1,125 @@
+import { STATUS_CODES } from 'node:http';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { BaseConfig } from './config.ts';
+import { healthPlugin, type ReadinessRegistry } from './health.ts';
+import type { ServiceLogger } from './logger.ts';
+import { metricsPlugin } from './metrics.ts';
+
+/** The body of every 4xx and 5xx answer. */
+export interface ErrorBody {
+  /** The HTTP reason phrase, e.g. "Bad Request". */
+  readonly error: string;
+  readonly code: string;
+  /** What is wrong, e.g. `body/topic must match pattern "^[a-z0-9-]+$"`; generic for 5xx. */
+  readonly message: string;
+}
+
+export interface BuildServiceOptions {
+  readonly config: BaseConfig;
+  readonly logger: ServiceLogger;
+  /** The registry /metrics serves; never prom-client's global one. */
+  readonly registry: Registry;
+  /** The checks /readyz runs; also reachable as app.readiness. */
+  readonly readiness?: ReadinessRegistry;
+  /** Adds the service's own routes, in their own encapsulated context. */
+  readonly routes?: (app: FastifyInstance) => void | Promise<void>;
+  /** Largest accepted request body in bytes (Fastify's 1 MiB when not given). */
+  readonly bodyLimit?: number;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The service's logger. Fastify's own `log` is disabled; log through this one. */
+    readonly logger: ServiceLogger;
+    readonly serviceConfig: BaseConfig;
+  }
+}
+
+function reason(status: number): string {
+  return STATUS_CODES[status] ?? 'Error';
+}
+
+function statusOf(error: Partial<FastifyError>): number {
+  const status = error.statusCode;
+  return typeof status === 'number' && status >= 400 && status <= 599 ? status : 500;
+}
+
+/**
+ * A Fastify instance with /healthz, /readyz, /metrics, one log line per request and a
+ * uniform error body. The plugins are loaded when it resolves, so app.readiness and
+ * app.metricsRegistry are ready to use. It does not listen and installs no signal
+ * handlers: tests use app.inject(); runService() puts it on the network.
+ */
+export async function buildService(options: BuildServiceOptions): Promise<FastifyInstance> {
+  const { config, logger } = options;
+  const app = Fastify({
+    logger: false,
+    requestIdHeader: 'x-request-id',
+    ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+  });
+  app.decorate('logger', logger);
+  app.decorate('serviceConfig', config);
+
+  const failures = new WeakMap<FastifyRequest, unknown>();
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const status = statusOf(error);
+    const code = typeof error.code === 'string' && error.code !== '' ? error.code : undefined;
+    if (status >= 500) {
+      // Internals stay in the log; the caller gets the code and the reason phrase.
+      failures.set(request, error);
+      const body: ErrorBody = {
+        error: reason(status),
+        code: code ?? 'INTERNAL_ERROR',
+        message: reason(status),
+      };
+      return reply.code(status).send(body);
+    }
+    const body: ErrorBody = {
+      error: reason(status),
+      code: code ?? `HTTP_${status}`,
+      message: error.message,
+    };
+    return reply.code(status).send(body);
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const body: ErrorBody = {
+      error: reason(404),
+      code: 'ROUTE_NOT_FOUND',
+      message: `no route for ${request.method} ${request.url.split('?')[0]}`,
+    };
+    return reply.code(404).send(body);
+  });
+
+  app.addHook('onResponse', (request, reply, next) => {
+    // A thrown error is logged at error; a deliberate 503 (draining, not ready) is not one.
+    const failure = failures.get(request);
+    const failed = failure !== undefined;
+    if (failed || logger.isLevelEnabled('debug')) {
+      const fields = {
+        request_id: request.id,
+        method: request.method,
+        route: request.routeOptions.url ?? null,
+        // The query string can carry tokens; the path is enough to find the request.
+        path: request.url.split('?')[0],
+        status_code: reply.statusCode,
+        duration_ms: Math.round(reply.elapsedTime * 10) / 10,
+      };
+      if (failed) logger.error('request failed', { ...fields, err: failure });
+      else logger.debug('request completed', fields);
+    }
+    next();
+  });
+
+  await app.register(healthPlugin, { readiness: options.readiness });
+  await app.register(metricsPlugin, { registry: options.registry });
+  const { routes } = options;
+  if (routes) {
+    await app.register(async (scope) => {
+      await routes(scope);
+    });
+  }
+  return app;
+}

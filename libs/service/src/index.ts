@@ -1,0 +1,37 @@
+export { ServiceError, type ServiceErrorCode } from './errors.ts';
+export {
+  LOG_LEVELS,
+  baseConfigProperties,
+  loadConfig,
+  serviceConfigSchema,
+  type BaseConfig,
+  type BaseConfigDefaults,
+  type BaseConfigProperties,
+  type ConfigProblem,
+  type Env,
+  type LogLevel,
+} from './config.ts';
+export {
+  createLogger,
+  processorLogger,
+  type LogFields,
+  type LoggerOptions,
+  type ServiceLogger,
+} from './logger.ts';
+export { REDACTED, SECRET_KEY, redactFields } from './redact.ts';
+export {
+  ReadinessRegistry,
+  healthPlugin,
+  type HealthPluginOptions,
+  type ReadinessCheck,
+  type ReadinessReport,
+} from './health.ts';
+export { metricsPlugin, type MetricsPluginOptions } from './metrics.ts';
+export { buildService, type BuildServiceOptions, type ErrorBody } from './app.ts';
+export {
+  DEFAULT_SHUTDOWN_TIMEOUT_MS,
+  runService,
+  type RunServiceOptions,
+  type RunningService,
+  type ShutdownHook,
+} from './service.ts';

@@ -1,0 +1,156 @@
+import type { AddressInfo } from 'node:net';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import type { FastifyInstance } from 'fastify';
+import { ServiceError } from './errors.ts';
+import type { ServiceLogger } from './logger.ts';
+
+/** Work to finish before the process exits: stop the processor, disconnect the producer. */
+export type ShutdownHook = (() => unknown) | { readonly name: string; readonly run: () => unknown };
+
+export interface RunServiceOptions {
+  /** Interface to listen on; all of them by default (a pod's probes come from outside). */
+  readonly host?: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  /** Run in order on shutdown; one failing does not skip the rest. */
+  readonly onShutdown?: readonly ShutdownHook[];
+  /** Budget for the hooks and closing the HTTP server together (default 25 s, under Kubernetes' 30 s grace). */
+  readonly shutdownTimeoutMs?: number;
+  readonly signals?: readonly NodeJS.Signals[];
+  /** The service's logger; app.logger when not given. */
+  readonly logger?: ServiceLogger;
+  /** process.exit unless replaced (tests). */
+  readonly exit?: (code: number) => void;
+}
+
+export interface RunningService {
+  readonly url: string;
+  readonly port: number;
+  /** Drains, runs the hooks, closes the server, exits; resolves with the exit code. Idempotent. */
+  shutdown(reason?: string): Promise<number>;
+}
+
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
+
+const silent: ServiceLogger = {
+  level: 'error',
+  error() {},
+  warn() {},
+  info() {},
+  debug() {},
+  isLevelEnabled: () => false,
+  child: () => silent,
+};
+
+function hookName(hook: ShutdownHook, index: number): string {
+  if (typeof hook === 'object') return hook.name;
+  return hook.name !== '' ? hook.name : `hook ${index + 1}`;
+}
+
+/**
+ * Listens on host:port and shuts down on SIGTERM/SIGINT: /healthz and /readyz turn 503,
+ * the hooks run, Fastify closes, the process exits 0 (1 when anything failed or the
+ * budget ran out). A second signal during shutdown exits 1 at once.
+ */
+export async function runService(
+  app: FastifyInstance,
+  options: RunServiceOptions,
+): Promise<RunningService> {
+  const host = options.host ?? '0.0.0.0';
+  const timeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
+  const hooks = options.onShutdown ?? [];
+  const exit = options.exit ?? ((code: number) => process.exit(code));
+  const logger = options.logger ?? (app.hasDecorator('logger') ? app.logger : undefined) ?? silent;
+
+  let url: string;
+  try {
+    url = await app.listen({ host, port: options.port });
+  } catch (error) {
+    throw new ServiceError('SERVICE_LISTEN_FAILED', `could not listen on ${host}:${options.port}`, {
+      cause: error,
+      details: { host, port: options.port },
+    });
+  }
+  const port = (app.server.address() as AddressInfo).port;
+  logger.info('listening', { url, host, port });
+
+  let stopping: Promise<number> | undefined;
+
+  const stop = async (reason: string): Promise<number> => {
+    logger.info('shutting down', { reason, timeout_ms: timeoutMs });
+    if (app.hasDecorator('startDraining')) app.startDraining();
+
+    let step = 'running shutdown hooks';
+    const work = (async () => {
+      const failed: string[] = [];
+      for (const [index, hook] of hooks.entries()) {
+        const name = hookName(hook, index);
+        step = `running shutdown hook "${name}"`;
+        try {
+          await (typeof hook === 'object' ? hook.run() : hook());
+        } catch (error) {
+          failed.push(name);
+          logger.error('shutdown hook failed', { hook: name, err: error });
+        }
+      }
+      step = 'closing the HTTP server';
+      await app.close();
+      if (failed.length > 0) {
+        throw new ServiceError(
+          'SERVICE_SHUTDOWN_FAILED',
+          `shutdown hooks failed: ${failed.join(', ')}`,
+          { details: { hooks: failed } },
+        );
+      }
+    })();
+    // Past the deadline nobody awaits work; its late failure must not become unhandled.
+    work.catch(() => {});
+
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        reject(
+          new ServiceError(
+            'SERVICE_SHUTDOWN_TIMEOUT',
+            `shutdown did not finish within ${timeoutMs} ms (still ${step})`,
+            { details: { timeout_ms: timeoutMs, step } },
+          ),
+        );
+      }, timeoutMs);
+    });
+
+    let code = 0;
+    try {
+      await Promise.race([work, deadline]);
+      logger.info('stopped', { reason });
+    } catch (error) {
+      code = 1;
+      logger.error('shutdown failed', { reason, err: error });
+    } finally {
+      clearTimeout(timer);
+      for (const signal of signals) process.off(signal, onSignal);
+    }
+    // Let the last log lines reach stdout before the process goes.
+    await nextTurn();
+    exit(code);
+    return code;
+  };
+
+  const shutdown = (reason = 'requested'): Promise<number> => {
+    stopping ??= stop(reason);
+    return stopping;
+  };
+
+  function onSignal(signal: NodeJS.Signals): void {
+    if (stopping) {
+      logger.warn('second signal during shutdown, exiting now', { signal });
+      exit(1);
+      return;
+    }
+    void shutdown(signal);
+  }
+  for (const signal of signals) process.on(signal, onSignal);
+
+  return { url, port, shutdown };
+}

@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Registry } from 'prom-client';
+import { buildService } from './app.ts';
+import { loadConfig, serviceConfigSchema } from './config.ts';
+import { ServiceError } from './errors.ts';
+import { runService } from './service.ts';
+import { captureLogs } from './testing.ts';
+
+async function testService() {
+  const logs = captureLogs({ agent: 'marketing', level: 'info' });
+  const config = loadConfig(serviceConfigSchema({ serviceName: 'marketing', port: 8082 }), {});
+  const app = await buildService({ config, logger: logs.logger, registry: new Registry() });
+  return { app, logs };
+}
+
+async function status(url: string): Promise<number> {
+  return (await fetch(url)).status;
+}
+
+describe('runService', () => {
+  it('drains, runs the hooks in order, closes and exits 0', async () => {
+    const { app, logs } = await testService();
+    const exits: number[] = [];
+    const ran: string[] = [];
+    const seenWhileStopping: number[] = [];
+    const listenersBefore = process.listenerCount('SIGTERM');
+
+    const running = await runService(app, {
+      host: '127.0.0.1',
+      port: 0,
+      exit: (code) => exits.push(code),
+      onShutdown: [
+        {
+          name: 'processor',
+          run: async () => {
+            const base = `http://127.0.0.1:${running.port}`;
+            seenWhileStopping.push(await status(`${base}/healthz`), await status(`${base}/readyz`));
+            ran.push('processor');
+          },
+        },
+        async function producer() {
+          await Promise.resolve();
+          ran.push('producer');
+        },
+      ],
+    });
+    assert.ok(running.port > 0);
+    assert.equal(process.listenerCount('SIGTERM'), listenersBefore + 1);
+    assert.equal(await status(`http://127.0.0.1:${running.port}/healthz`), 200);
+
+    const code = await running.shutdown('SIGTERM');
+    assert.equal(code, 0);
+    assert.deepEqual(exits, [0]);
+    assert.deepEqual(ran, ['processor', 'producer']);
+    assert.deepEqual(seenWhileStopping, [503, 503]);
+    assert.equal(app.server.listening, false);
+    assert.equal(process.listenerCount('SIGTERM'), listenersBefore);
+    assert.equal(await running.shutdown('again'), 0, 'idempotent');
+    assert.deepEqual(exits, [0], 'exits once');
+    assert.deepEqual(
+      logs.entries().map((entry) => entry.message),
+      ['listening', 'shutting down', 'stopped'],
+    );
+  });
+
+  it('runs the remaining hooks after one fails, then exits 1', async () => {
+    const { app, logs } = await testService();
+    const exits: number[] = [];
+    const ran: string[] = [];
+    const running = await runService(app, {
+      port: 0,
+      signals: [],
+      exit: (code) => exits.push(code),
+      onShutdown: [
+        {
+          name: 'processor',
+          run: () => {
+            throw new Error('stop failed');
+          },
+        },
+        { name: 'producer', run: () => void ran.push('producer') },
+      ],
+    });
+    assert.equal(await running.shutdown(), 1);
+    assert.deepEqual(exits, [1]);
+    assert.deepEqual(ran, ['producer']);
+    assert.equal(app.server.listening, false);
+    const failure = logs.entries().find((entry) => entry.message === 'shutdown failed');
+    assert.equal((failure?.err as { code: string }).code, 'SERVICE_SHUTDOWN_FAILED');
+  });
+
+  it('gives up after the timeout and exits 1, naming the stuck hook', async () => {
+    const { app, logs } = await testService();
+    const exits: number[] = [];
+    const running = await runService(app, {
+      port: 0,
+      signals: [],
+      shutdownTimeoutMs: 50,
+      exit: (code) => exits.push(code),
+      onShutdown: [{ name: 'stuck-consumer', run: () => new Promise(() => {}) }],
+    });
+    assert.equal(await running.shutdown(), 1);
+    assert.deepEqual(exits, [1]);
+    const failure = logs.entries().find((entry) => entry.message === 'shutdown failed');
+    const err = failure?.err as { code: string; message: string };
+    assert.equal(err.code, 'SERVICE_SHUTDOWN_TIMEOUT');
+    assert.match(err.message, /within 50 ms \(still running shutdown hook "stuck-consumer"\)/);
+    await app.close();
+  });
+
+  it('shuts down on its signal, and a second signal exits 1 at once', async () => {
+    const { app } = await testService();
+    const exits: number[] = [];
+    const listenersBefore = process.listenerCount('SIGHUP');
+    let release: () => void = () => {};
+    const hookStarted = Promise.withResolvers<void>();
+    const running = await runService(app, {
+      port: 0,
+      signals: ['SIGHUP'],
+      exit: (code) => exits.push(code),
+      onShutdown: [
+        () =>
+          new Promise<void>((resolve) => {
+            release = resolve;
+            hookStarted.resolve();
+          }),
+      ],
+    });
+    process.emit('SIGHUP', 'SIGHUP');
+    await hookStarted.promise;
+    assert.equal(app.draining, true);
+    process.emit('SIGHUP', 'SIGHUP');
+    assert.deepEqual(exits, [1]);
+    release();
+    assert.equal(await running.shutdown(), 0);
+    assert.equal(process.listenerCount('SIGHUP'), listenersBefore);
+  });
+
+  it('reports a port it cannot listen on', async () => {
+    const first = await testService();
+    const running = await runService(first.app, { port: 0, signals: [], exit: () => {} });
+    const second = await testService();
+    await assert.rejects(
+      runService(second.app, { host: '0.0.0.0', port: running.port, signals: [], exit: () => {} }),
+      (error) =>
+        error instanceof ServiceError &&
+        error.code === 'SERVICE_LISTEN_FAILED' &&
+        error.message.includes(`0.0.0.0:${running.port}`),
+    );
+    await running.shutdown();
+    await second.app.close();
+  });
+});
