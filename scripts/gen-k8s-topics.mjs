@@ -11,12 +11,11 @@
 //   node scripts/gen-k8s-topics.mjs --check   exit 1 naming every file that differs
 //                                             from what the catalog gives (drift)
 //
-// Retention tiers. `retention` is how long a topic keeps records on a cluster
-// without tiered storage. Where the catalog gives `tiers.warm`, the tiered
-// variant keeps records on broker disks (hot, local.retention.ms) for the
-// shorter of `retention` and `tiers.warm`, and in Kafka as a whole (hot + warm
-// remote storage, retention.ms) for the longer, with remote.storage.enable.
-// `tiers.archive` is beyond Kafka (the archiver) and gives no topic config.
+// Retention tiers, as libs/events topicConfigs applies them (a unit test there
+// compares both): `retention` is retention.ms; where the catalog gives
+// `tiers.hot`, the tiered variant keeps records on broker disks for that long
+// (local.retention.ms, remote.storage.enable) and serves older ones from the
+// remote (warm) tier. `tiers.archive` is beyond Kafka and gives no topic config.
 // "forever" is -1. Only Node built-ins are used, so this runs before `pnpm install`.
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -44,10 +43,6 @@ function durationMs(value, where) {
   return Number(match[1]) * UNIT_MS[match[2]];
 }
 
-// -1 (forever) is longer than any duration.
-const longer = (a, b) => (a === -1 || b === -1 ? -1 : Math.max(a, b));
-const shorter = (a, b) => (a === -1 ? b : b === -1 ? a : Math.min(a, b));
-
 function topicConfig(topic, defaults, tiered) {
   const where = `topic ${topic.name}`;
   const retention = durationMs(topic.retention, `${where} retention`);
@@ -56,12 +51,10 @@ function topicConfig(topic, defaults, tiered) {
     'min.insync.replicas': topic.minInsyncReplicas ?? defaults.minInsyncReplicas,
     'retention.ms': retention,
   };
-  const warm = topic.tiers?.warm;
-  if (tiered && warm !== undefined) {
-    const warmMs = durationMs(warm, `${where} tiers.warm`);
+  const hot = topic.tiers?.hot;
+  if (tiered && hot !== undefined) {
     config['remote.storage.enable'] = true;
-    config['local.retention.ms'] = shorter(retention, warmMs);
-    config['retention.ms'] = longer(retention, warmMs);
+    config['local.retention.ms'] = durationMs(hot, `${where} tiers.hot`);
   }
   return config;
 }

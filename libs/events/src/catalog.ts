@@ -10,9 +10,10 @@ export interface TopicSpec {
   readonly replicationFactor: number;
   readonly minInsyncReplicas: number;
   readonly cleanupPolicy: 'delete' | 'compact' | 'compact,delete';
-  /** Total retention in ms on the broker (hot tier, plus warm where tiered storage is on); -1 keeps forever. */
+  /** How long Kafka serves a record (retention.ms); -1 keeps forever. */
   readonly retentionMs: number;
-  readonly tiers?: { readonly warmMs: number; readonly archiveMs: number };
+  /** With tiered storage: ms on broker disks (hot) before only the remote (warm) tier has it; the cold archive's ms. */
+  readonly tiers?: { readonly hotMs: number; readonly archiveMs: number };
 }
 
 export interface AgentSpec {
@@ -60,7 +61,7 @@ interface RawTopic {
   minInsyncReplicas?: number;
   cleanupPolicy: string;
   retention: string;
-  tiers?: { warm: string; archive: string };
+  tiers?: { hot: string; archive: string };
 }
 
 interface RawCatalog {
@@ -91,10 +92,14 @@ export function parseCatalog(source: unknown, schemas: SchemaSet): TopicCatalog 
     const cleanupPolicy = cleanupPolicies.find((policy) => policy === topic.cleanupPolicy);
     if (!cleanupPolicy)
       throw invalid(`${where}: cleanupPolicy must be one of ${cleanupPolicies.join(', ')}`);
+    const retentionMs = parseDuration(topic.retention, `${where} retention`);
     const tiers = topic.tiers && {
-      warmMs: parseDuration(topic.tiers.warm, `${where} tiers.warm`),
+      hotMs: parseDuration(topic.tiers.hot, `${where} tiers.hot`),
       archiveMs: parseDuration(topic.tiers.archive, `${where} tiers.archive`),
     };
+    if (tiers && (tiers.hotMs < 0 || (retentionMs >= 0 && tiers.hotMs > retentionMs))) {
+      throw invalid(`${where}: tiers.hot must be a duration no longer than retention`);
+    }
     return {
       name: topic.name,
       description: topic.description ?? '',
@@ -104,7 +109,7 @@ export function parseCatalog(source: unknown, schemas: SchemaSet): TopicCatalog 
       replicationFactor: topic.replicationFactor ?? raw.defaults.replicationFactor,
       minInsyncReplicas: topic.minInsyncReplicas ?? raw.defaults.minInsyncReplicas,
       cleanupPolicy,
-      retentionMs: parseDuration(topic.retention, `${where} retention`),
+      retentionMs,
       ...(tiers && { tiers }),
     };
   });

@@ -52,20 +52,55 @@ describe('topic catalog', () => {
     );
   });
 
-  it('keeps the hot tier on the broker and adds the warm tier where tiered storage exists', () => {
+  it('keeps the hot tier on broker disks and the rest in the remote tier where tiered storage exists', () => {
     const events = catalog.topic('research-events');
     assert.deepEqual(topicConfigs(events, { brokerCount: 1 }), {
       'cleanup.policy': 'delete',
       'min.insync.replicas': '1',
-      'retention.ms': '604800000',
+      'retention.ms': String(30 * 86_400_000),
     });
     assert.deepEqual(topicConfigs(events, { brokerCount: 3, tieredStorage: true }), {
       'cleanup.policy': 'delete',
       'min.insync.replicas': '2',
+      'retention.ms': String(30 * 86_400_000),
       'remote.storage.enable': 'true',
-      'local.retention.ms': '604800000',
-      'retention.ms': String(604_800_000 + 30 * 86_400_000),
+      'local.retention.ms': String(7 * 86_400_000),
     });
+  });
+
+  it('rejects a hot tier longer than the retention', () => {
+    const source = structuredClone(readSchemaSources().catalog) as {
+      topics: Record<string, unknown>[];
+    };
+    (source.topics[0] as Record<string, unknown>).tiers = { hot: '30d', archive: '90d' };
+    assert.throws(
+      () => parseCatalog(source, schemas),
+      /tiers.hot must be a duration no longer than retention/,
+    );
+  });
+
+  it('matches the Strimzi KafkaTopic manifests in k8s/topics, plain and tiered', () => {
+    for (const [dir, tieredStorage] of [
+      ['', false],
+      ['tiered-storage/', true],
+    ] as const) {
+      for (const spec of catalog.topics) {
+        const yaml = readFileSync(
+          new URL(`../../../k8s/topics/${dir}${spec.name}.yaml`, import.meta.url),
+          'utf8',
+        );
+        const config = Object.fromEntries(
+          [...yaml.split('config:\n')[1]!.matchAll(/^ {4}([a-z.]+): (.+)$/gm)].map(
+            ([, name, value]) => [name, (value as string).replace(/^"(.*)"$/, '$1')],
+          ),
+        );
+        assert.deepEqual(
+          config,
+          topicConfigs(spec, { brokerCount: 3, tieredStorage }),
+          `${dir}${spec.name}`,
+        );
+      }
+    }
   });
 });
 

@@ -22,15 +22,11 @@ export function topicConfigs(spec: TopicSpec, options: ApplyOptions): Record<str
     'cleanup.policy': spec.cleanupPolicy,
     'min.insync.replicas': String(Math.min(spec.minInsyncReplicas, options.brokerCount)),
   };
+  configs['retention.ms'] = String(spec.retentionMs);
   if (spec.tiers && options.tieredStorage) {
-    // Hot on the brokers for retention, then warm in tiered storage.
+    // Recent records stay on broker disks; older ones are served from the remote tier.
     configs['remote.storage.enable'] = 'true';
-    configs['local.retention.ms'] = String(spec.retentionMs);
-    configs['retention.ms'] = String(
-      spec.retentionMs < 0 ? -1 : spec.retentionMs + spec.tiers.warmMs,
-    );
-  } else {
-    configs['retention.ms'] = String(spec.retentionMs);
+    configs['local.retention.ms'] = String(spec.tiers.hotMs);
   }
   return configs;
 }

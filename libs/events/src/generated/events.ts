@@ -913,7 +913,7 @@ export const schemaSources: Record<string, Record<number, AvroSchema>> = {
 };
 
 export const catalogSource: unknown = {
-  "$comment": "The topic catalog: the one source for local topics, Kubernetes KafkaTopic manifests and ACLs. Durations use s, m, h or d; \"forever\" keeps records indefinitely.",
+  "$comment": "The topic catalog: the one source for local topics, Kubernetes KafkaTopic manifests and ACLs. Durations use ms, s, m, h or d; \"forever\" keeps records indefinitely. retention is how long Kafka serves a record (retention.ms); where the cluster has tiered storage, tiers.hot is how long it stays on broker disks (local.retention.ms) before only the remote (warm) tier has it; tiers.archive is how long the cold archive outside Kafka keeps it.",
   "defaults": {
     "replicationFactor": 3,
     "minInsyncReplicas": 2
@@ -935,9 +935,9 @@ export const catalogSource: unknown = {
       "valueSchema": "research-event",
       "partitions": 6,
       "cleanupPolicy": "delete",
-      "retention": "7d",
+      "retention": "30d",
       "tiers": {
-        "warm": "30d",
+        "hot": "7d",
         "archive": "90d"
       }
     },
@@ -968,7 +968,7 @@ export const catalogSource: unknown = {
       "cleanupPolicy": "delete",
       "retention": "365d",
       "tiers": {
-        "warm": "30d",
+        "hot": "30d",
         "archive": "forever"
       }
     },
@@ -990,7 +990,7 @@ export const catalogSource: unknown = {
       "cleanupPolicy": "delete",
       "retention": "30d",
       "tiers": {
-        "warm": "30d",
+        "hot": "7d",
         "archive": "90d"
       }
     },
