@@ -89,11 +89,12 @@ describe('topic catalog', () => {
           new URL(`../../../k8s/topics/${dir}${spec.name}.yaml`, import.meta.url),
           'utf8',
         );
-        const config = Object.fromEntries(
-          [...yaml.split('config:\n')[1]!.matchAll(/^ {4}([a-z.]+): (.+)$/gm)].map(
-            ([, name, value]) => [name, (value as string).replace(/^"(.*)"$/, '$1')],
-          ),
-        );
+        const config: Record<string, string> = {};
+        for (const [, name, value] of (yaml.split('config:\n')[1] ?? '').matchAll(
+          /^ {4}([a-z.]+): (.+)$/gm,
+        )) {
+          config[name as string] = (value as string).replace(/^"(.*)"$/, '$1');
+        }
         assert.deepEqual(
           config,
           topicConfigs(spec, { brokerCount: 3, tieredStorage }),
