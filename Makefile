@@ -9,8 +9,8 @@ WORKSPACE_MANIFESTS := package.json pnpm-lock.yaml pnpm-workspace.yaml .node-ver
 	$(wildcard libs/*/package.json services/*/package.json test/package.json)
 INSTALLED := node_modules/.paxfleet-installed
 
-.PHONY: help install build typecheck lint format format-check test test-unit test-int \
-	kafka-up kafka-down demo bench clean
+.PHONY: help install build typecheck lint format format-check test test-unit test-int test-k8s \
+	kafka-up kafka-down topics demo bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -33,13 +33,25 @@ format: $(INSTALLED) ## rewrite files with prettier
 format-check: $(INSTALLED)
 	@pnpm run --silent format:check
 
-test: typecheck lint format-check test-unit test-int ## everything CI runs
+test: typecheck lint format-check test-unit test-k8s test-int ## everything CI runs
 
 test-unit: $(INSTALLED) ## unit tests (no broker)
 	@pnpm run --silent test:unit
 
 test-int: $(INSTALLED) ## integration tests on a real broker (started and stopped here unless KAFKA_BROKERS is set)
 	@scripts/with-kafka.sh pnpm run --silent test:int
+
+test-k8s: $(INSTALLED) ## helm lint/template, kubeconform (offline schemas), manifest policy and drift checks
+	@scripts/check-k8s.sh
+
+bench: $(INSTALLED) ## benchmarks on a local broker (figures go in README.md)
+	@scripts/with-kafka.sh pnpm -r --workspace-concurrency=1 --if-present run bench
+
+demo: $(INSTALLED) ## run paxfleet on one machine (local broker unless KAFKA_BROKERS is set)
+	@scripts/demo.sh
+
+topics: $(INSTALLED) ## apply schemas/topics.json to the cluster in KAFKA_BROKERS
+	@pnpm --filter @paxfleet/events -s run topics:apply
 
 kafka-up: ## start a local Kafka broker on 127.0.0.1 (KAFKA_PORT, KAFKA_DATA_DIR)
 	@scripts/kafka.sh up
