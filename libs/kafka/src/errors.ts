@@ -1,5 +1,11 @@
 export type KafkaErrorCode =
-  'KAFKA_CONFIG_INVALID' | 'KAFKA_CONNECT_FAILED' | 'KAFKA_TOPIC_SETUP_FAILED';
+  | 'KAFKA_CONFIG_INVALID'
+  | 'KAFKA_CONNECT_FAILED'
+  | 'KAFKA_TOPIC_SETUP_FAILED'
+  | 'KAFKA_TOPIC_UNKNOWN'
+  | 'KAFKA_READ_FAILED'
+  | 'KAFKA_READER_BUSY'
+  | 'KAFKA_READER_NOT_CONNECTED';
 
 /** The one error type of @paxfleet/kafka: a closed set of codes, the cause kept. */
 export class KafkaError extends Error {

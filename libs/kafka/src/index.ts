@@ -19,3 +19,10 @@ export {
   type Producer,
 } from './client.ts';
 export { TopicConfigAdmin, type ClusterInfo } from './topic-configs.ts';
+export {
+  PartitionReader,
+  type PartitionReaderOptions,
+  type PartitionRecord,
+  type PartitionStart,
+  type StartPosition,
+} from './partition-reader.ts';
