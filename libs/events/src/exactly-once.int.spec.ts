@@ -65,7 +65,7 @@ function duplicates(ids: readonly string[]): number {
   return ids.length - new Set(ids).size;
 }
 
-describe('ExactlyOnceProcessor on the real broker', () => {
+describe('ExactlyOnceProcessor on the real broker', { timeout: 300_000 }, () => {
   describe('crash test: SIGKILL three times and SIGTERM once while processing 20,000 records', () => {
     const total = 20_000;
     const topics = isolatedTopics(['research-tasks', 'research-events', 'dead-letters']);

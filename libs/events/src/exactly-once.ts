@@ -91,9 +91,21 @@ export interface ExactlyOnceOptions<K extends TopicName> {
   readonly maxRecordBytes?: number;
   readonly logger?: ProcessorLogger;
   readonly clock?: () => number;
+  /** Called when the group gives this instance partitions, before any of their records is processed. */
+  readonly onAssign?: (partitions: readonly TopicPartition[]) => void;
+  /** Called when partitions are taken away, after their last transaction finished. */
+  readonly onRevoke?: (partitions: readonly TopicPartition[]) => void;
   /** Called after each commit with what it contained. */
   readonly onCommit?: (summary: CommitSummary) => void;
 }
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+const ASSIGN_PARTITIONS = -175;
+const REVOKE_PARTITIONS = -174;
 
 export interface CommitSummary {
   readonly topic: string;
@@ -161,6 +173,11 @@ export class ExactlyOnceProcessor<K extends TopicName> {
       'js.consumer.max.batch.size': this.#maxBatchRecords,
       'session.timeout.ms': this.#options.sessionTimeoutMs ?? 10_000,
       ...(this.#options.groupInstanceId && { 'group.instance.id': this.#options.groupInstanceId }),
+      rebalance_cb: (event: { code: number }, assignment: TopicPartition[]) => {
+        const partitions = assignment.map(({ topic, partition }) => ({ topic, partition }));
+        if (event.code === ASSIGN_PARTITIONS) this.#options.onAssign?.(partitions);
+        if (event.code === REVOKE_PARTITIONS) this.#options.onRevoke?.(partitions);
+      },
     });
     await this.#consumer.connect();
     this.#producer = await this.#connectProducer();

@@ -48,6 +48,7 @@ export {
   type InputRecord,
   type Outbox,
   type ProcessorLogger,
+  type TopicPartition,
   type Transform,
 } from './exactly-once.ts';
 export { EventReader, type EventReaderOptions, type ReadRecord } from './event-reader.ts';

@@ -31,3 +31,6 @@ export const KafkaErrors = {
   isKafkaJSError: client.isKafkaJSError,
   KafkaJSError: client.KafkaJSError,
 } as const;
+
+/** Offsets as a read_committed consumer sees them: the end is the last stable offset. */
+export const IsolationLevel = kafkaJavascript.IsolationLevel;

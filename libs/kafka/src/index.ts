@@ -8,6 +8,7 @@ export {
 } from './connection.ts';
 export {
   createKafka,
+  IsolationLevel,
   librdkafkaVersion,
   KafkaErrors,
   type Admin,

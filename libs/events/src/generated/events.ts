@@ -43,7 +43,7 @@ export interface AuditFinding {
 
 export type ClaimState = 'free' | 'held' | 'completed';
 
-export type ClaimDecision = 'granted' | 'renewed' | 'denied' | 'completed' | 'abandoned' | 'expired' | 'rejected' | 'validated';
+export type ClaimDecision = 'granted' | 'renewed' | 'denied' | 'completed' | 'abandoned' | 'expired' | 'rejected';
 
 /** One coordinator decision and the full state of the work key after it; the latest record per key is the key's state. */
 export interface ClaimRecord {
@@ -54,6 +54,7 @@ export interface ClaimRecord {
   epoch: number;
   /** epoch milliseconds; for completed keys, the end of the completion window */
   lease_expires_at: number;
+  /** rejected: a renew, complete or abandon under a stale epoch or by an agent that does not hold the key */
   decision: ClaimDecision;
   /** the request this answers; null for expiries */
   request_id: null | string;
@@ -65,7 +66,7 @@ export interface ClaimRecord {
   decided_at: number;
 }
 
-export type ClaimAction = 'claim' | 'renew' | 'complete' | 'abandon' | 'validate';
+export type ClaimAction = 'claim' | 'renew' | 'complete' | 'abandon' | 'expire';
 
 /** An agent asking the coordinator to claim, renew or release a work key. Agents ask; only the coordinator decides. */
 export interface ClaimRequest {
@@ -73,9 +74,9 @@ export interface ClaimRequest {
   work_key: string;
   workflow_id: string;
   agent: string;
-  /** validate asks whether a result written under epoch is still valid */
+  /** expire is the coordinator asking itself to reclaim a lapsed lease, decided in log order like any request */
   action: ClaimAction;
-  /** the fencing epoch held (renew, complete, abandon, validate) */
+  /** the fencing epoch the agent holds (renew, complete, abandon) or the lapsed one (expire) */
   epoch: number;
   lease_ms: number;
   /** what the agent would produce, e.g. blog_post */
@@ -418,11 +419,11 @@ export const schemaSources: Record<string, Record<number, AvroSchema>> = {
               "completed",
               "abandoned",
               "expired",
-              "rejected",
-              "validated"
+              "rejected"
             ],
             "default": "denied"
-          }
+          },
+          "doc": "rejected: a renew, complete or abandon under a stale epoch or by an agent that does not hold the key"
         },
         {
           "name": "request_id",
@@ -497,17 +498,17 @@ export const schemaSources: Record<string, Record<number, AvroSchema>> = {
               "renew",
               "complete",
               "abandon",
-              "validate"
+              "expire"
             ],
             "default": "claim"
           },
-          "doc": "validate asks whether a result written under epoch is still valid"
+          "doc": "expire is the coordinator asking itself to reclaim a lapsed lease, decided in log order like any request"
         },
         {
           "name": "epoch",
           "type": "long",
           "default": 0,
-          "doc": "the fencing epoch held (renew, complete, abandon, validate)"
+          "doc": "the fencing epoch the agent holds (renew, complete, abandon) or the lapsed one (expire)"
         },
         {
           "name": "lease_ms",

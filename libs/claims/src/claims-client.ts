@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import {
+  PartitionReader,
+  type Kafka,
+  type KafkaConnection,
+  type PartitionRecord,
+} from '@paxfleet/kafka';
+import {
+  EventProducer,
+  type ClaimAction,
+  type ClaimRecord,
+  type EventContext,
+  type EventRegistry,
+} from '@paxfleet/events';
+import { ClaimsError } from './errors.ts';
+
+export type ClaimOutcome =
+  | {
+      readonly granted: true;
+      readonly workKey: string;
+      readonly epoch: number;
+      readonly leaseExpiresAt: number;
+      readonly reason: string;
+      readonly record: ClaimRecord;
+    }
+  | {
+      readonly granted: false;
+      readonly workKey: string;
+      /** Who holds (or completed) the work; null when the key is free but the request was refused. */
+      readonly holder: string | null;
+      readonly reason: string;
+      readonly record: ClaimRecord;
+    };
+
+export interface ClaimsClientOptions {
+  readonly kafka: Kafka;
+  readonly connection: KafkaConnection;
+  readonly registry: EventRegistry;
+  /** The agent asking; the coordinator names it as holder. */
+  readonly agent: string;
+  /** How long to wait for the coordinator's decision (default 10 s). */
+  readonly timeoutMs?: number;
+  /** Lease asked for on claim and renew (default 30 s). */
+  readonly leaseMs?: number;
+  readonly topics?: { readonly requests: 'claim-requests'; readonly decisions: 'content-claims' };
+  readonly clock?: () => number;
+  /** Called for a record on the decisions topic that is not a readable claim decision. */
+  readonly onUndecodable?: (record: PartitionRecord, error: unknown) => void;
+}
+
+export interface RequestOptions {
+  readonly context: EventContext;
+  readonly format?: string;
+  readonly leaseMs?: number;
+  readonly timeoutMs?: number;
+}
+
+interface Waiter {
+  resolve(record: ClaimRecord): void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * How an agent takes part in claims: it asks on claim-requests and waits for
+ * the coordinator's decision on content-claims. Agents never decide claims;
+ * every decision, theirs or not, is visible to onDecision listeners.
+ */
+export class ClaimsClient {
+  readonly #options: ClaimsClientOptions;
+  readonly #producer: EventProducer;
+  readonly #reader: PartitionReader;
+  readonly #waiters = new Map<string, Waiter>();
+  readonly #listeners = new Set<(record: ClaimRecord) => void>();
+  readonly #requests: 'claim-requests';
+  readonly #decisions: 'content-claims';
+  #started = false;
+
+  constructor(options: ClaimsClientOptions) {
+    this.#options = options;
+    this.#requests = options.topics?.requests ?? 'claim-requests';
+    this.#decisions = options.topics?.decisions ?? 'content-claims';
+    this.#producer = new EventProducer({
+      kafka: options.kafka,
+      registry: options.registry,
+      agent: options.agent,
+    });
+    this.#reader = new PartitionReader(options.connection, { clientId: `${options.agent}-claims` });
+  }
+
+  /** Connects and starts following decisions from now on; requests sent after this resolves are always answered. */
+  async start(): Promise<void> {
+    await this.#producer.connect();
+    await this.#reader.connect();
+    const partitions = await this.#reader.partitionCount(this.#decisions);
+    const codec = this.#options.registry.codecForTopic(this.#decisions);
+    await this.#reader.follow(
+      Array.from({ length: partitions }, (_, partition) => ({
+        topic: this.#decisions,
+        partition,
+        from: 'end' as const,
+      })),
+      (record) => {
+        if (!record.value) return;
+        let decision: ClaimRecord;
+        try {
+          decision = codec.decode(record.value).value;
+        } catch (error) {
+          // Not a claim decision: nothing here waits for it, and it must not stop the others.
+          this.#options.onUndecodable?.(record, error);
+          return;
+        }
+        for (const listener of this.#listeners) listener(decision);
+        const waiter = decision.request_id ? this.#waiters.get(decision.request_id) : undefined;
+        if (waiter && decision.request_id) {
+          clearTimeout(waiter.timer);
+          this.#waiters.delete(decision.request_id);
+          waiter.resolve(decision);
+        }
+      },
+    );
+    this.#started = true;
+  }
+
+  async stop(): Promise<void> {
+    this.#started = false;
+    for (const [id, waiter] of this.#waiters) {
+      clearTimeout(waiter.timer);
+      this.#waiters.delete(id);
+    }
+    await this.#reader.close();
+    await this.#producer.disconnect();
+  }
+
+  /** Every decision the coordinator publishes, for any agent and key. */
+  onDecision(listener: (record: ClaimRecord) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async acquire(workKey: string, options: RequestOptions): Promise<ClaimOutcome> {
+    const record = await this.#ask('claim', workKey, 0, options);
+    if (record.decision === 'granted' && record.holder === this.#options.agent) {
+      return {
+        granted: true,
+        workKey,
+        epoch: record.epoch,
+        leaseExpiresAt: record.lease_expires_at,
+        reason: record.reason,
+        record,
+      };
+    }
+    return { granted: false, workKey, holder: record.holder, reason: record.reason, record };
+  }
+
+  /** Extends the lease; throws CLAIMS_REJECTED when the claim was lost (stale epoch or lapsed lease). */
+  async renew(workKey: string, epoch: number, options: RequestOptions): Promise<ClaimRecord> {
+    return this.#expect('renewed', await this.#ask('renew', workKey, epoch, options));
+  }
+
+  /** Marks the work done; throws CLAIMS_REJECTED when the epoch is stale, so the result must not be published. */
+  async complete(workKey: string, epoch: number, options: RequestOptions): Promise<ClaimRecord> {
+    return this.#expect('completed', await this.#ask('complete', workKey, epoch, options));
+  }
+
+  async abandon(workKey: string, epoch: number, options: RequestOptions): Promise<ClaimRecord> {
+    return this.#expect('abandoned', await this.#ask('abandon', workKey, epoch, options));
+  }
+
+  #expect(decision: ClaimRecord['decision'], record: ClaimRecord): ClaimRecord {
+    if (record.decision !== decision) {
+      throw new ClaimsError(
+        'CLAIMS_REJECTED',
+        `${record.work_key}: ${record.reason || record.decision}`,
+        {
+          details: {
+            workKey: record.work_key,
+            decision: record.decision,
+            epoch: record.epoch,
+            holder: record.holder,
+          },
+        },
+      );
+    }
+    return record;
+  }
+
+  async #ask(
+    action: ClaimAction,
+    workKey: string,
+    epoch: number,
+    options: RequestOptions,
+  ): Promise<ClaimRecord> {
+    if (!this.#started)
+      throw new ClaimsError('CLAIMS_NOT_STARTED', 'call start() before asking for claims');
+    const requestId = randomUUID();
+    const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 10_000;
+    const decided = new Promise<ClaimRecord>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#waiters.delete(requestId);
+        reject(
+          new ClaimsError(
+            'CLAIMS_TIMEOUT',
+            `the coordinator did not decide ${action} of ${workKey} within ${timeoutMs} ms; is it running and reading ${this.#requests}?`,
+            { details: { workKey, action, requestId, timeoutMs } },
+          ),
+        );
+      }, timeoutMs);
+      this.#waiters.set(requestId, { resolve, timer });
+    });
+    try {
+      await this.#producer.send(
+        this.#requests,
+        workKey,
+        {
+          request_id: requestId,
+          work_key: workKey,
+          workflow_id: options.context.workflowId,
+          agent: this.#options.agent,
+          action,
+          epoch,
+          lease_ms: options.leaseMs ?? this.#options.leaseMs ?? 30_000,
+          format: options.format ?? '',
+          requested_at: (this.#options.clock ?? Date.now)(),
+        },
+        options.context,
+        { eventType: `claim.${action}` },
+      );
+    } catch (error) {
+      const waiter = this.#waiters.get(requestId);
+      if (waiter) clearTimeout(waiter.timer);
+      this.#waiters.delete(requestId);
+      throw error;
+    }
+    return decided;
+  }
+}

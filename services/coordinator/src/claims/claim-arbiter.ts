@@ -1,0 +1,172 @@
+import { PartitionReader, type Kafka, type KafkaConnection } from '@paxfleet/kafka';
+import {
+  EventProducer,
+  ExactlyOnceProcessor,
+  newTraceparent,
+  type EventRegistry,
+  type InputRecord,
+  type Outbox,
+  type ProcessorLogger,
+} from '@paxfleet/events';
+import type { ClaimMetrics } from './claim-metrics.ts';
+import { ClaimLedger, type ClaimPolicy } from './ledger.ts';
+
+export interface ClaimArbiterOptions {
+  readonly kafka: Kafka;
+  readonly connection: KafkaConnection;
+  readonly registry: EventRegistry;
+  readonly groupId: string;
+  /** Stable per instance; transactional ids of several coordinators must differ. */
+  readonly transactionalId: string;
+  readonly groupInstanceId?: string;
+  readonly policy: ClaimPolicy;
+  readonly metrics: ClaimMetrics;
+  readonly topics?: { readonly requests: 'claim-requests'; readonly decisions: 'content-claims' };
+  /** How often lapsed leases are looked for (default 1 s). */
+  readonly sweepIntervalMs?: number;
+  readonly logger?: ProcessorLogger;
+  readonly clock?: () => number;
+}
+
+const AGENT = 'coordinator';
+
+/**
+ * The one place that decides who owns a piece of work. Reads claim-requests in
+ * log order and, in one transaction per run of requests, writes each decision
+ * to content-claims and commits the request offsets. The claim state of a
+ * partition is rebuilt from content-claims (co-partitioned with
+ * claim-requests) when the partition is first used after an assignment.
+ */
+export class ClaimArbiter {
+  readonly #options: ClaimArbiterOptions;
+  readonly #requests: 'claim-requests';
+  readonly #decisions: 'content-claims';
+  readonly #ledgers = new Map<number, ClaimLedger>();
+  readonly #expiryRequested = new Map<string, number>();
+  readonly #processor: ExactlyOnceProcessor<'claim-requests'>;
+  readonly #history: PartitionReader;
+  readonly #expiries: EventProducer;
+  readonly #clock: () => number;
+  #sweeper: NodeJS.Timeout | undefined;
+  #assigned = false;
+
+  constructor(options: ClaimArbiterOptions) {
+    this.#options = options;
+    this.#requests = options.topics?.requests ?? 'claim-requests';
+    this.#decisions = options.topics?.decisions ?? 'content-claims';
+    this.#clock = options.clock ?? Date.now;
+    this.#history = new PartitionReader(options.connection, { clientId: `${AGENT}-claim-history` });
+    this.#expiries = new EventProducer({
+      kafka: options.kafka,
+      registry: options.registry,
+      agent: AGENT,
+    });
+    this.#processor = new ExactlyOnceProcessor({
+      kafka: options.kafka,
+      registry: options.registry,
+      agent: AGENT,
+      groupId: options.groupId,
+      transactionalId: options.transactionalId,
+      ...(options.groupInstanceId && { groupInstanceId: options.groupInstanceId }),
+      topics: [this.#requests],
+      maxBatchMs: 20,
+      ...(options.logger && { logger: options.logger }),
+      transform: (record, outbox) => this.#decide(record, outbox),
+      onAssign: () => {
+        this.#assigned = true;
+      },
+      onRevoke: (partitions) => {
+        for (const { partition } of partitions) this.#ledgers.delete(partition);
+      },
+    });
+  }
+
+  /** True once the consumer group has given this instance its partitions (possibly none). */
+  get joined(): boolean {
+    return this.#assigned;
+  }
+
+  async start(): Promise<void> {
+    await this.#history.connect();
+    await this.#expiries.connect();
+    await this.#processor.start();
+    this.#sweeper = setInterval(() => {
+      this.#sweep().catch((error: unknown) =>
+        this.#options.logger?.warn('lease sweep failed', { error: (error as Error).message }),
+      );
+    }, this.#options.sweepIntervalMs ?? 1000);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#sweeper);
+    await this.#processor.stop();
+    await this.#expiries.disconnect();
+    await this.#history.close();
+  }
+
+  async #decide(record: InputRecord<'claim-requests'>, outbox: Outbox): Promise<void> {
+    const request = record.value;
+    const ledger = await this.#ledgerFor(record.partition);
+    const decision = ledger.decide(request, this.#clock());
+    if (!decision) return;
+    outbox.send(this.#decisions, decision.work_key, decision, record.context, {
+      eventType: `claim.${decision.decision}`,
+    });
+    this.#options.metrics.record(request, decision);
+  }
+
+  async #ledgerFor(partition: number): Promise<ClaimLedger> {
+    let ledger = this.#ledgers.get(partition);
+    if (ledger) return ledger;
+    ledger = new ClaimLedger(this.#options.policy);
+    const codec = this.#options.registry.codecForTopic(this.#decisions);
+    const rebuilt = ledger;
+    await this.#history.readToEnd(
+      [{ topic: this.#decisions, partition, from: 'beginning' }],
+      (stored) => {
+        if (!stored.value) return;
+        try {
+          rebuilt.apply(codec.decode(stored.value).value);
+        } catch (error) {
+          this.#options.logger?.error('unreadable record in the claim log skipped during rebuild', {
+            partition,
+            offset: stored.offset,
+            error: (error as Error).message,
+          });
+        }
+      },
+    );
+    this.#ledgers.set(partition, ledger);
+    return ledger;
+  }
+
+  /** Lapsed leases are reclaimed by asking: the expiry is decided in log order like every request. */
+  async #sweep(): Promise<void> {
+    const now = this.#clock();
+    const lapsed = [...this.#ledgers.values()].flatMap((ledger) => ledger.lapsed(now));
+    for (const record of lapsed) {
+      const asked = this.#expiryRequested.get(`${record.work_key}@${record.epoch}`);
+      if (asked !== undefined && now - asked < 5000) continue;
+      this.#expiryRequested.set(`${record.work_key}@${record.epoch}`, now);
+      await this.#expiries.send(
+        this.#requests,
+        record.work_key,
+        {
+          request_id: `expire-${record.work_key}-${record.epoch}-${now}`,
+          work_key: record.work_key,
+          workflow_id: record.workflow_id,
+          agent: AGENT,
+          action: 'expire',
+          epoch: record.epoch,
+          lease_ms: 0,
+          format: record.format,
+          requested_at: now,
+        },
+        { workflowId: record.workflow_id || 'coordinator', traceparent: newTraceparent() },
+        { eventType: 'claim.expire' },
+      );
+    }
+    for (const [key, at] of this.#expiryRequested)
+      if (now - at > 60_000) this.#expiryRequested.delete(key);
+  }
+}

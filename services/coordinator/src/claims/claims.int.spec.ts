@@ -1,0 +1,314 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { after, before, describe, it } from 'node:test';
+import { Registry } from 'prom-client';
+import { kafkaConnectionFromEnv, PartitionReader } from '@paxfleet/kafka';
+import { eventually, testKafka, uniqueName } from '@paxfleet/kafka/testing';
+import type { ClaimRecord } from '@paxfleet/events';
+import { isolatedTopics } from '@paxfleet/events/testing';
+import type { ClaimsError } from '@paxfleet/claims';
+import { ClaimsClient, type ClaimOutcome } from '@paxfleet/claims';
+import { ClaimArbiter } from './claim-arbiter.ts';
+import { ClaimMetrics } from './claim-metrics.ts';
+
+const kafka = testKafka('claims-test');
+const connection = kafkaConnectionFromEnv(process.env, 'claims-test');
+const context = { workflowId: 'workflow_claims' };
+
+function fleet() {
+  const topics = isolatedTopics(['claim-requests', 'content-claims']);
+  const names = {
+    requests: topics.names['claim-requests'],
+    decisions: topics.names['content-claims'],
+  };
+  const clients: ClaimsClient[] = [];
+  return {
+    topics,
+    names,
+    async client(agent: string, timeoutMs = 20_000): Promise<ClaimsClient> {
+      const client = new ClaimsClient({
+        kafka,
+        connection,
+        registry: topics.registry,
+        agent,
+        timeoutMs,
+        topics: names,
+      });
+      await client.start();
+      clients.push(client);
+      return client;
+    },
+    async stopClients() {
+      await Promise.all(clients.map((client) => client.stop()));
+    },
+    /** Every decision in content-claims, in log order per partition. */
+    async decisions(): Promise<ClaimRecord[]> {
+      const reader = new PartitionReader(connection);
+      await reader.connect();
+      const codec = topics.registry.codecForTopic(names.decisions);
+      const records: ClaimRecord[] = [];
+      const partitions = await reader.partitionCount(names.decisions);
+      await reader.readToEnd(
+        Array.from({ length: partitions }, (_, partition) => ({
+          topic: names.decisions,
+          partition,
+        })),
+        (record) => record.value && records.push(codec.decode(record.value).value),
+      );
+      await reader.close();
+      return records;
+    },
+  };
+}
+
+function inProcessArbiter(setup: ReturnType<typeof fleet>, registry = new Registry()) {
+  const group = uniqueName('arbiter');
+  return new ClaimArbiter({
+    kafka,
+    connection,
+    registry: setup.topics.registry,
+    groupId: group,
+    transactionalId: `${group}-0`,
+    policy: { completionWindowMs: 60_000, maxRequestAgeMs: 60_000 },
+    metrics: new ClaimMetrics(registry),
+    topics: setup.names,
+    sweepIntervalMs: 200,
+  });
+}
+
+/** 50 contenders over 20 keys: contender i asks for key i % 20 as agent floor(i / 5), so each key has 2-3 distinct agents. */
+async function race(
+  setup: ReturnType<typeof fleet>,
+  prefix: string,
+): Promise<Map<string, ClaimOutcome[]>> {
+  const agents = await Promise.all(
+    Array.from({ length: 10 }, (_, index) => setup.client(`agent-${index}`)),
+  );
+  const outcomes = await Promise.all(
+    Array.from({ length: 50 }, (_, index) =>
+      (agents[Math.floor(index / 5)] as ClaimsClient).acquire(`${prefix}:${index % 20}`, {
+        context,
+        leaseMs: 60_000,
+      }),
+    ),
+  );
+  const byKey = new Map<string, ClaimOutcome[]>();
+  for (const outcome of outcomes)
+    byKey.set(outcome.workKey, [...(byKey.get(outcome.workKey) ?? []), outcome]);
+  return byKey;
+}
+
+function assertOneWinnerPerKey(byKey: Map<string, ClaimOutcome[]>): void {
+  assert.equal(byKey.size, 20);
+  for (const [key, outcomes] of byKey) {
+    const winners = outcomes.filter((outcome) => outcome.granted);
+    assert.equal(winners.length, 1, `${key}: exactly one grant (got ${winners.length})`);
+    const winner = winners[0]?.record.holder;
+    for (const loser of outcomes.filter((outcome) => !outcome.granted)) {
+      assert.equal(loser.holder, winner, `${key}: the denial names the winner`);
+      assert.equal(loser.reason, `already claimed by ${winner}`);
+    }
+  }
+}
+
+/** No key was ever granted at one epoch to two different holders. */
+function assertNoDoubleGrant(decisions: readonly ClaimRecord[]): void {
+  const holders = new Map<string, string>();
+  for (const decision of decisions.filter((record) => record.decision === 'granted')) {
+    const slot = `${decision.work_key}@${decision.epoch}`;
+    const previous = holders.get(slot);
+    assert.ok(
+      previous === undefined || previous === decision.holder,
+      `${slot} granted to ${previous} and ${decision.holder}`,
+    );
+    holders.set(slot, decision.holder as string);
+  }
+}
+
+describe('claims on the real broker', { timeout: 180_000 }, () => {
+  describe('one coordinator', () => {
+    const setup = fleet();
+    const metrics = new Registry();
+    let arbiter: ClaimArbiter;
+
+    before(async () => {
+      await setup.topics.create(kafka);
+      arbiter = inProcessArbiter(setup, metrics);
+      await arbiter.start();
+    });
+
+    after(async () => {
+      await setup.stopClients();
+      await arbiter.stop();
+    });
+
+    it('a race of 50 contenders over 20 keys ends with exactly one grant per key; every denial names the winner', async () => {
+      assertOneWinnerPerKey(await race(setup, 'race'));
+    });
+
+    it('a holder that stops renewing loses the key to the next claimant at a higher epoch, and its late completion is rejected', async () => {
+      const [slow, fast] = [await setup.client('slow-agent'), await setup.client('fast-agent')];
+      const seen: ClaimRecord[] = [];
+      fast.onDecision((record) => record.work_key === 'lease:1' && seen.push(record));
+      const first = await slow.acquire('lease:1', { context, leaseMs: 1000 });
+      assert.ok(first.granted);
+      assert.equal(first.epoch, 1);
+      await eventually(() => seen.some((record) => record.decision === 'expired'), Boolean, {
+        timeoutMs: 15_000,
+      });
+      const second = await fast.acquire('lease:1', { context, leaseMs: 30_000 });
+      assert.ok(second.granted, 'the next claimant wins once the lease was reclaimed');
+      assert.equal(second.epoch, 2);
+      await assert.rejects(slow.complete('lease:1', 1, { context }), (error: ClaimsError) => {
+        assert.equal(error.code, 'CLAIMS_REJECTED');
+        assert.match(error.message, /stale epoch 1: lease:1 is at epoch 2, held by fast-agent/);
+        return true;
+      });
+      assert.equal((await fast.complete('lease:1', 2, { context })).state, 'completed');
+      const exposition = await metrics.metrics();
+      assert.match(exposition, /paxfleet_claim_stale_epoch_rejections_total 1/);
+      assert.match(exposition, /paxfleet_claim_decisions_total\{decision="expired"\} 1/);
+    });
+
+    it('answers a holder asking again with its own grant, and times out clearly when nobody decides', async () => {
+      const agent = await setup.client('returning-agent');
+      const first = await agent.acquire('again:1', { context });
+      const again = await agent.acquire('again:1', { context });
+      assert.ok(first.granted && again.granted);
+      assert.equal(again.epoch, first.epoch);
+
+      const nobody = fleet();
+      await nobody.topics.create(kafka);
+      const orphan = await nobody.client('orphan', 1500);
+      await assert.rejects(
+        orphan.acquire('nobody:1', { context }),
+        /CLAIMS_TIMEOUT: the coordinator did not decide claim of nobody:1 within 1500 ms/,
+      );
+      await nobody.stopClients();
+    });
+  });
+
+  describe('coordinator processes', () => {
+    function startArbiter(
+      setup: ReturnType<typeof fleet>,
+      group: string,
+      id: number,
+    ): { child: ChildProcess; ready: Promise<void> } {
+      const child = spawn(
+        process.execPath,
+        [
+          '--conditions=paxfleet-source',
+          new URL('../testing/arbiter-process.ts', import.meta.url).pathname,
+        ],
+        {
+          env: {
+            ...process.env,
+            CLAIM_TOPICS: JSON.stringify(setup.topics.names),
+            ARBITER_GROUP: group,
+            ARBITER_ID: String(id),
+          },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        },
+      );
+      const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+      const ready = new Promise<void>((resolve, reject) => {
+        lines.on('line', (line) => line === 'ready' && resolve());
+        child.once('exit', (code) =>
+          reject(new Error(`arbiter exited with ${code} before it was ready`)),
+        );
+      });
+      return { child, ready };
+    }
+
+    it('SIGKILL during a burst loses no decision and never grants one key twice at one epoch', async () => {
+      const setup = fleet();
+      await setup.topics.create(kafka);
+      const group = uniqueName('arbiter-crash');
+      let arbiter = startArbiter(setup, group, 0);
+      await arbiter.ready;
+      const agents = await Promise.all(
+        ['a', 'b', 'c'].map((name) => setup.client(`burst-${name}`, 60_000)),
+      );
+      let answered = 0;
+      const burst = Promise.all(
+        Array.from({ length: 300 }, (_, index) =>
+          (agents[index % 3] as ClaimsClient)
+            .acquire(`burst:${index % 100}`, { context, leaseMs: 120_000 })
+            .finally(() => (answered += 1)),
+        ),
+      );
+      await eventually(
+        () => answered,
+        (count) => count >= 20,
+        { intervalMs: 5 },
+      );
+      arbiter.child.kill('SIGKILL');
+      const answeredAtKill = answered;
+      await once(arbiter.child, 'exit');
+      arbiter = startArbiter(setup, group, 0);
+      await arbiter.ready;
+      const outcomes = await burst;
+      arbiter.child.kill('SIGTERM');
+      await once(arbiter.child, 'exit');
+      await setup.stopClients();
+
+      assert.ok(
+        answeredAtKill < 300,
+        `the kill landed mid-burst (${answeredAtKill} of 300 answered)`,
+      );
+      assert.equal(outcomes.length, 300, 'every request was answered');
+      const grants = outcomes.filter((outcome) => outcome.granted);
+      assert.equal(
+        new Set(grants.map((outcome) => outcome.workKey)).size,
+        100,
+        'every key has a holder',
+      );
+      const holders = new Map<string, string>();
+      for (const grant of grants) {
+        const previous = holders.get(grant.workKey);
+        assert.ok(
+          previous === undefined || previous === grant.record.holder,
+          `${grant.workKey} has one holder`,
+        );
+        holders.set(grant.workKey, grant.record.holder as string);
+      }
+      const decisions = await setup.decisions();
+      assertNoDoubleGrant(decisions);
+      const decided = decisions
+        .filter((record) => record.request_id !== null)
+        .map((record) => record.request_id);
+      assert.equal(
+        decided.length,
+        new Set(decided).size,
+        'no request was decided twice in the committed log',
+      );
+      assert.equal(decided.length, 300);
+    });
+
+    it('two coordinator instances splitting the partitions behave the same', async () => {
+      const setup = fleet();
+      await setup.topics.create(kafka);
+      const group = uniqueName('arbiter-pair');
+      const first = startArbiter(setup, group, 1);
+      const second = startArbiter(setup, group, 2);
+      await Promise.all([first.ready, second.ready]);
+      const admin = kafka.admin();
+      await admin.connect();
+      await eventually(
+        async () => (await admin.describeGroups([group])).groups[0]?.members.length ?? 0,
+        (members) => members === 2,
+      );
+      await admin.disconnect();
+
+      assertOneWinnerPerKey(await race(setup, 'pair'));
+      await setup.stopClients();
+      for (const { child } of [first, second]) {
+        child.kill('SIGTERM');
+        await once(child, 'exit');
+      }
+      assertNoDoubleGrant(await setup.decisions());
+    });
+  });
+});

@@ -1,0 +1,74 @@
+import { Registry } from 'prom-client';
+import { createKafka, kafkaConnectionFromEnv } from '@paxfleet/kafka';
+import { EventProducer, eventRegistry } from '@paxfleet/events';
+import { createLogger, processorLogger, ReadinessRegistry, runService } from '@paxfleet/service';
+import { buildApp } from './app.ts';
+import { ClaimArbiter } from './claims/claim-arbiter.ts';
+import { ClaimBoard } from './claims/claim-board.ts';
+import { ClaimMetrics } from './claims/claim-metrics.ts';
+import { loadCoordinatorConfig } from './config.ts';
+import { ConsumerLagProbe } from './routing/consumer-lag.ts';
+import { parseRoutingTable } from './routing/routing-table.ts';
+import { TaskRouter } from './routing/task-router.ts';
+
+const config = loadCoordinatorConfig(process.env);
+const logger = createLogger({ agent: config.AGENT_ID, level: config.LOG_LEVEL });
+const connection = kafkaConnectionFromEnv(process.env, `${config.AGENT_ID}-${config.INSTANCE_ID}`);
+const events = eventRegistry();
+const routes = parseRoutingTable(config.TASK_ROUTES, ['research-tasks']);
+const kafka = createKafka(connection);
+const registry = new Registry();
+
+const producer = new EventProducer({ kafka, registry: events, agent: config.AGENT_ID });
+const admin = kafka.admin();
+const board = new ClaimBoard(connection, events);
+const group = events.catalog.agent('coordinator').group;
+const arbiter = new ClaimArbiter({
+  kafka,
+  connection,
+  registry: events,
+  groupId: group,
+  transactionalId: `${group}-${config.INSTANCE_ID}`,
+  policy: {
+    completionWindowMs: config.CLAIM_COMPLETION_WINDOW_MS,
+    maxRequestAgeMs: config.CLAIM_MAX_REQUEST_AGE_MS,
+  },
+  metrics: new ClaimMetrics(registry),
+  sweepIntervalMs: config.LEASE_SWEEP_INTERVAL_MS,
+  logger: processorLogger(logger),
+});
+const lagProbe = new ConsumerLagProbe(admin);
+const router = new TaskRouter({
+  routes,
+  producer,
+  lag: (groupId, topic) => lagProbe.lag(groupId, topic),
+  maxLag: config.MAX_TASK_LAG,
+  retryAfterSeconds: config.TASK_RETRY_AFTER_SECONDS,
+});
+
+let kafkaConnected = false;
+const readiness = new ReadinessRegistry()
+  .add('kafka', () => kafkaConnected || 'connecting')
+  .add('claim-requests group', () => arbiter.joined || 'not joined')
+  .add('claim board', () => board.following || 'catching up');
+
+const app = await buildApp({ router, board, registry, logger, readiness }, config);
+await runService(app, {
+  host: config.HOST,
+  port: config.PORT,
+  logger,
+  onShutdown: [
+    { name: 'claim arbiter', run: () => arbiter.stop() },
+    { name: 'claim board', run: () => board.stop() },
+    { name: 'task producer', run: () => producer.disconnect() },
+    { name: 'admin', run: () => admin.disconnect() },
+  ],
+});
+await Promise.all([producer.connect(), admin.connect()]);
+kafkaConnected = true;
+await board.start();
+await arbiter.start();
+logger.info('coordinator deciding claims', {
+  group,
+  transactional_id: `${group}-${config.INSTANCE_ID}`,
+});
