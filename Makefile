@@ -4,6 +4,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 export PATH := $(CURDIR)/.tools/bin:$(PATH)
+# Every librdkafka consumer blocks a libuv worker thread in its consume loop; with
+# Node's default of 4, a process with a few consumers stalls in 100 ms steps.
+export UV_THREADPOOL_SIZE ?= 16
 
 WORKSPACE_MANIFESTS := package.json pnpm-lock.yaml pnpm-workspace.yaml .node-version \
 	$(wildcard libs/*/package.json services/*/package.json test/package.json)
