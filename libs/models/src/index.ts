@@ -1,0 +1,34 @@
+export {
+  ModelError,
+  RETRYABLE_MODEL_ERROR_CODES,
+  isRetryableModelError,
+  type ModelErrorCode,
+} from './errors.ts';
+export type { Completion, CompletionRequest, ModelProvider } from './model-provider.ts';
+export { OFFLINE_MODEL, OfflineModelProvider } from './offline-provider.ts';
+export {
+  OpenAICompatibleProvider,
+  type OpenAICompatibleProviderOptions,
+} from './openai-provider.ts';
+export { modelErrorForResponse, parseRetryAfter, type HttpFailure } from './http-errors.ts';
+export {
+  DEFAULT_BASE_DELAY_MS,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_MAX_DELAY_MS,
+  RateLimitedProvider,
+  RateLimiter,
+  type RateLimiterOptions,
+  type RunOptions,
+} from './rate-limiter.ts';
+export {
+  DEFAULT_MODEL_REQUESTS_PER_SECOND,
+  DEFAULT_MODEL_TIMEOUT_MS,
+  MODEL_PROVIDERS,
+  modelConfigFromEnv,
+  modelProviderFromConfig,
+  modelProviderFromEnv,
+  type ModelConfig,
+  type ModelEnv,
+  type ModelProviderDeps,
+  type ModelProviderKind,
+} from './config.ts';
