@@ -26,10 +26,14 @@ export interface ModelConfig {
   readonly timeoutMs: number;
   readonly requestsPerSecond: number;
   readonly maxAttempts: number;
+  /** Only for offline: simulated thinking time per call. */
+  readonly offlineLatencyMs: number;
 }
 
 export const DEFAULT_MODEL_TIMEOUT_MS = 30_000;
 export const DEFAULT_MODEL_REQUESTS_PER_SECOND = 2;
+/** The offline provider calls nothing outside the process: only the limiter's queueing is kept. */
+export const DEFAULT_OFFLINE_REQUESTS_PER_SECOND = 1000;
 
 /**
  * Reads MODEL_* from env. An empty value counts as unset. Throws one ModelError
@@ -67,9 +71,17 @@ export function modelConfigFromEnv(env: ModelEnv): ModelConfig {
   const timeoutMs = number('MODEL_TIMEOUT_MS', DEFAULT_MODEL_TIMEOUT_MS, true);
   const requestsPerSecond = number(
     'MODEL_REQUESTS_PER_SECOND',
-    DEFAULT_MODEL_REQUESTS_PER_SECOND,
+    provider === 'openai' ? DEFAULT_MODEL_REQUESTS_PER_SECOND : DEFAULT_OFFLINE_REQUESTS_PER_SECOND,
     false,
   );
+  const latencyText = read('MODEL_OFFLINE_LATENCY_MS');
+  const offlineLatencyMs = latencyText === undefined ? 0 : Number(latencyText);
+  if (!Number.isInteger(offlineLatencyMs) || offlineLatencyMs < 0) {
+    problems.push({
+      variable: 'MODEL_OFFLINE_LATENCY_MS',
+      problem: `MODEL_OFFLINE_LATENCY_MS must be a whole number of milliseconds (got ${JSON.stringify(latencyText)})`,
+    });
+  }
   const maxAttempts = number('MODEL_MAX_ATTEMPTS', DEFAULT_MAX_ATTEMPTS, true);
   const baseUrl = read('MODEL_BASE_URL');
   const model = read('MODEL_NAME');
@@ -107,6 +119,7 @@ export function modelConfigFromEnv(env: ModelEnv): ModelConfig {
     timeoutMs,
     requestsPerSecond,
     maxAttempts,
+    offlineLatencyMs,
   };
 }
 
@@ -135,7 +148,7 @@ export function modelProviderFromConfig(
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
           ...(deps.limiter?.clock ? { clock: deps.limiter.clock } : {}),
         })
-      : new OfflineModelProvider();
+      : new OfflineModelProvider({ latencyMs: config.offlineLatencyMs });
   return new RateLimitedProvider(inner, {
     ...deps.limiter,
     requestsPerSecond: config.requestsPerSecond,

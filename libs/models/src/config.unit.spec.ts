@@ -19,9 +19,15 @@ describe('modelConfigFromEnv', () => {
     assert.deepEqual(modelConfigFromEnv({}), {
       provider: 'offline',
       timeoutMs: 30_000,
-      requestsPerSecond: 2,
+      requestsPerSecond: 1000,
       maxAttempts: 5,
+      offlineLatencyMs: 0,
     });
+    assert.equal(modelConfigFromEnv({ MODEL_OFFLINE_LATENCY_MS: '250' }).offlineLatencyMs, 250);
+    assert.match(
+      configError({ MODEL_OFFLINE_LATENCY_MS: 'slow' }).message,
+      /MODEL_OFFLINE_LATENCY_MS must be a whole number of milliseconds \(got "slow"\)/,
+    );
     const provider = modelProviderFromEnv({ MODEL_PROVIDER: '' });
     assert.equal(provider.name, 'offline');
     assert.equal(
@@ -46,6 +52,7 @@ describe('modelConfigFromEnv', () => {
       timeoutMs: 5000,
       requestsPerSecond: 0.5,
       maxAttempts: 3,
+      offlineLatencyMs: 0,
     });
     assert.equal(modelConfigFromEnv({ ...env, MODEL_API_KEY: 'sk-1' }).apiKey, 'sk-1');
     assert.equal(modelProviderFromEnv(env).name, 'openai');

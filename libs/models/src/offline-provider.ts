@@ -60,8 +60,19 @@ const BULLETS = [
  */
 export class OfflineModelProvider implements ModelProvider {
   readonly name = 'offline';
+  readonly #latencyMs: number;
 
-  complete(request: CompletionRequest): Promise<Completion> {
+  /** `latencyMs` stands in for a real model's thinking time, so demos show each step. */
+  constructor(options: { latencyMs?: number } = {}) {
+    this.#latencyMs = options.latencyMs ?? 0;
+  }
+
+  async complete(request: CompletionRequest): Promise<Completion> {
+    if (this.#latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#latencyMs));
+    return this.#answer(request);
+  }
+
+  #answer(request: CompletionRequest): Promise<Completion> {
     if (request.signal?.aborted) {
       return Promise.reject(
         new ModelError('MODEL_ABORTED', 'the caller aborted the call', {

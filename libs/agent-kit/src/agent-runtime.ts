@@ -1,0 +1,254 @@
+import { performance } from 'node:perf_hooks';
+import type { Registry } from 'prom-client';
+import type { Kafka, KafkaConnection } from '@paxfleet/kafka';
+import {
+  EventProducer,
+  ExactlyOnceProcessor,
+  type ActivityRecord,
+  type BlobStore,
+  type ClaimRecord,
+  type EventRegistry,
+  type InputRecord,
+  type Outbox,
+  type TopicName,
+} from '@paxfleet/events';
+import { ClaimsClient, type ClaimOutcome } from '@paxfleet/claims';
+import type { ModelProvider } from '@paxfleet/models';
+import { processorLogger, type ServiceLogger } from '@paxfleet/service';
+import { AgentMetrics } from './agent-metrics.ts';
+import { ProgressReporter } from './progress.ts';
+import { StalenessGuard, type StalePolicy } from './staleness.ts';
+
+export interface HandlerOutcome {
+  readonly outcome: 'processed' | 'skipped' | 'failed';
+  /** Why, in words a person reads on the dashboard: `already claimed by marketing`. */
+  readonly reason?: string;
+  readonly workKey?: string;
+}
+
+/** Everything a handler needs for one event. */
+export interface Work<K extends TopicName> {
+  readonly record: InputRecord<K>;
+  /** Records written in the same transaction as the input's offset. */
+  readonly outbox: Outbox;
+  /** Carries agent, workflow_id, trace_id and span_id. */
+  readonly logger: ServiceLogger;
+  readonly model: ModelProvider;
+  readonly blobs: BlobStore;
+  readonly clock: () => number;
+  /** Reports a step to agent-progress and renews the claim held for this work. */
+  progress(step: number, totalSteps: number, status: string): Promise<void>;
+  /** Asks the coordinator for a work key; the grant is kept for progress and completion. */
+  claim(workKey: string, format: string): Promise<ClaimOutcome>;
+  /** Completes the claim; throws ClaimsError CLAIMS_REJECTED if it was lost, so nothing is published. */
+  completeClaim(): Promise<ClaimRecord>;
+}
+
+export interface AgentDefinition<K extends TopicName> {
+  /** The agent id: producer header, claim holder, progress key. */
+  readonly name: string;
+  readonly consumes: readonly K[];
+  readonly maxEventAgeMs: number;
+  readonly stalePolicy: StalePolicy<InputRecord<K>>;
+  /** Sees every record first, before staleness is judged (to remember what is latest). */
+  readonly observe?: (record: InputRecord<K>) => void;
+  readonly handle: (work: Work<K>) => Promise<HandlerOutcome>;
+}
+
+export interface AgentDeps {
+  readonly kafka: Kafka;
+  readonly connection: KafkaConnection;
+  readonly registry: EventRegistry;
+  readonly metrics: Registry;
+  readonly logger: ServiceLogger;
+  readonly model: ModelProvider;
+  readonly blobs: BlobStore;
+  readonly instance: string;
+  readonly groupId: string;
+  readonly transactionalId: string;
+  /** Whether the agent takes part in claims (content agents do). */
+  readonly claims: boolean;
+  readonly leaseMs?: number;
+  readonly heartbeatIntervalMs?: number;
+  readonly clock?: () => number;
+}
+
+function traceFields(traceparent: string | undefined): { trace_id?: string; span_id?: string } {
+  const [, traceId, spanId] = traceparent?.split('-') ?? [];
+  return traceId && spanId ? { trace_id: traceId, span_id: spanId } : {};
+}
+
+/**
+ * One agent's loop: each input event is judged for staleness, handled,
+ * recorded in agent-activity and committed with its outputs in one Kafka
+ * transaction; progress and heartbeats go out live.
+ */
+export class AgentRuntime<K extends TopicName> {
+  readonly #definition: AgentDefinition<K>;
+  readonly #deps: AgentDeps;
+  readonly #clock: () => number;
+  readonly #producer: EventProducer;
+  readonly #progress: ProgressReporter;
+  readonly #claims: ClaimsClient | undefined;
+  readonly #processor: ExactlyOnceProcessor<K>;
+  readonly #guard: StalenessGuard<InputRecord<K>>;
+  readonly #metrics: AgentMetrics;
+  #joined = false;
+  #connected = false;
+
+  constructor(definition: AgentDefinition<K>, deps: AgentDeps) {
+    this.#definition = definition;
+    this.#deps = deps;
+    this.#clock = deps.clock ?? Date.now;
+    this.#producer = new EventProducer({
+      kafka: deps.kafka,
+      registry: deps.registry,
+      agent: definition.name,
+    });
+    this.#progress = new ProgressReporter({
+      producer: this.#producer,
+      agent: definition.name,
+      instance: deps.instance,
+      clock: this.#clock,
+    });
+    this.#claims = deps.claims
+      ? new ClaimsClient({
+          kafka: deps.kafka,
+          connection: deps.connection,
+          registry: deps.registry,
+          agent: definition.name,
+          ...(deps.leaseMs !== undefined && { leaseMs: deps.leaseMs }),
+          clock: this.#clock,
+        })
+      : undefined;
+    this.#guard = new StalenessGuard(definition.maxEventAgeMs, definition.stalePolicy);
+    this.#metrics = new AgentMetrics(deps.metrics, definition.name);
+    this.#processor = new ExactlyOnceProcessor({
+      kafka: deps.kafka,
+      registry: deps.registry,
+      agent: definition.name,
+      groupId: deps.groupId,
+      transactionalId: deps.transactionalId,
+      topics: definition.consumes,
+      // Agents do slow work per event: commit each one as soon as it is done.
+      maxBatchRecords: 1,
+      logger: processorLogger(deps.logger),
+      clock: this.#clock,
+      onAssign: () => {
+        this.#joined = true;
+      },
+      transform: (record, outbox) => this.#handle(record, outbox),
+    });
+  }
+
+  /** Readiness checks: Kafka clients connected, consumer group joined. */
+  readiness(): Record<string, () => boolean | string> {
+    return {
+      kafka: () => this.#connected || 'connecting',
+      'consumer group': () => this.#joined || 'not joined',
+    };
+  }
+
+  get claims(): ClaimsClient | undefined {
+    return this.#claims;
+  }
+
+  async start(): Promise<void> {
+    await this.#producer.connect();
+    await this.#claims?.start();
+    this.#connected = true;
+    this.#progress.startHeartbeat(this.#deps.heartbeatIntervalMs ?? 5000, (error) =>
+      this.#deps.logger.warn('heartbeat not published', { error: (error as Error).message }),
+    );
+    await this.#progress.idle();
+    await this.#processor.start();
+  }
+
+  async stop(): Promise<void> {
+    this.#progress.stopHeartbeat();
+    await this.#processor.stop();
+    await this.#claims?.stop();
+    await this.#producer.disconnect();
+    this.#connected = false;
+  }
+
+  async #handle(record: InputRecord<K>, outbox: Outbox): Promise<void> {
+    const started = performance.now();
+    const logger = this.#deps.logger.child({
+      workflow_id: record.context.workflowId,
+      ...traceFields(record.context.traceparent),
+    });
+    this.#definition.observe?.(record);
+    const verdict = await this.#guard.judge(record, this.#clock());
+    let result: Omit<HandlerOutcome, 'outcome'> & { outcome: ActivityRecord['outcome'] };
+    if (verdict.stale) {
+      logger.warn(`Stale event not acted on: ${verdict.reason}`, {
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+      });
+      result = { outcome: 'stale', reason: verdict.reason };
+    } else {
+      result = await this.#definition.handle(this.#work(record, outbox, logger));
+      if (result.outcome === 'processed')
+        logger.info('event processed', { topic: record.topic, work_key: result.workKey });
+    }
+    const eventType = record.headers['event-type'] ?? '';
+    outbox.send(
+      'agent-activity',
+      record.context.workflowId,
+      {
+        agent: this.#definition.name,
+        workflow_id: record.context.workflowId,
+        outcome: result.outcome,
+        reason: result.reason ?? '',
+        event_type: eventType,
+        work_key: result.workKey ?? null,
+        source_topic: record.topic,
+        source_partition: record.partition,
+        source_offset: record.offset,
+        source_timestamp: record.timestamp,
+        lag_ms: verdict.ageMs,
+        recorded_at: this.#clock(),
+      },
+      record.context,
+    );
+    this.#metrics.handled(record.topic, result.outcome, (performance.now() - started) / 1000);
+    if (this.#progress.current) await this.#progress.idle();
+  }
+
+  #work(record: InputRecord<K>, outbox: Outbox, logger: ServiceLogger): Work<K> {
+    let held: { workKey: string; epoch: number } | undefined;
+    const claims = (): ClaimsClient => {
+      if (!this.#claims) throw new Error(`${this.#definition.name} does not take part in claims`);
+      return this.#claims;
+    };
+    return {
+      record,
+      outbox,
+      logger,
+      model: this.#deps.model,
+      blobs: this.#deps.blobs,
+      clock: this.#clock,
+      progress: async (step, totalSteps, status) => {
+        await this.#progress.step({
+          context: record.context,
+          workKey: held?.workKey ?? null,
+          step,
+          totalSteps,
+          status,
+        });
+        if (held) await claims().renew(held.workKey, held.epoch, { context: record.context });
+      },
+      claim: async (workKey, format) => {
+        const outcome = await claims().acquire(workKey, { context: record.context, format });
+        if (outcome.granted) held = { workKey, epoch: outcome.epoch };
+        return outcome;
+      },
+      completeClaim: () => {
+        if (!held) throw new Error('completeClaim() without a granted claim');
+        return claims().complete(held.workKey, held.epoch, { context: record.context });
+      },
+    };
+  }
+}

@@ -1,0 +1,97 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Type } from '@sinclair/typebox';
+import { Registry } from 'prom-client';
+import { createKafka, kafkaConnectionFromEnv } from '@paxfleet/kafka';
+import { eventRegistry, FileBlobStore, type TopicName } from '@paxfleet/events';
+import { modelProviderFromEnv } from '@paxfleet/models';
+import {
+  buildService,
+  createLogger,
+  loadConfig,
+  ReadinessRegistry,
+  runService,
+  serviceConfigSchema,
+  type Env,
+  type ServiceLogger,
+} from '@paxfleet/service';
+import { AgentRuntime, type AgentDefinition } from './agent-runtime.ts';
+
+export interface AgentServiceOptions {
+  /** Agent id and service name, as in the topic catalog's agents. */
+  readonly name: string;
+  /** Local default port; Kubernetes sets PORT=8080. */
+  readonly port: number;
+  readonly claims: boolean;
+  /** Default maximum event age; MAX_EVENT_AGE_MS overrides it. */
+  readonly maxEventAgeMs: number;
+}
+
+export function agentConfigSchema(options: AgentServiceOptions) {
+  return serviceConfigSchema(
+    { serviceName: options.name, port: options.port },
+    {
+      MAX_EVENT_AGE_MS: Type.Integer({ minimum: 1, default: options.maxEventAgeMs }),
+      BLOB_DIR: Type.String({ minLength: 1, default: join(tmpdir(), 'paxfleet-blobs') }),
+      HEARTBEAT_INTERVAL_MS: Type.Integer({ minimum: 100, default: 5000 }),
+      CLAIM_LEASE_MS: Type.Integer({ minimum: 1000, default: 30_000 }),
+    },
+  );
+}
+
+export interface AgentSetup {
+  readonly config: ReturnType<typeof loadAgentConfig>;
+  readonly logger: ServiceLogger;
+  readonly env: Env;
+}
+
+function loadAgentConfig(options: AgentServiceOptions, env: Env) {
+  return loadConfig(agentConfigSchema(options), env);
+}
+
+/**
+ * The whole entry point of an agent process: config validated at boot (a bad
+ * value stops it naming the variable), Kafka clients, the agent loop, and the
+ * HTTP side (/healthz, /readyz, /metrics) on PORT, with a clean drain on SIGTERM.
+ */
+export async function runAgentService<K extends TopicName>(
+  options: AgentServiceOptions,
+  define: (setup: AgentSetup) => AgentDefinition<K>,
+  env: Env = process.env,
+): Promise<void> {
+  const config = loadAgentConfig(options, env);
+  const logger = createLogger({ agent: config.AGENT_ID, level: config.LOG_LEVEL });
+  const connection = kafkaConnectionFromEnv(env, `${config.AGENT_ID}-${config.INSTANCE_ID}`);
+  const registry = eventRegistry();
+  const group = registry.catalog.agent(options.name).group;
+  const metrics = new Registry();
+  const runtime = new AgentRuntime(define({ config, logger, env }), {
+    kafka: createKafka(connection),
+    connection,
+    registry,
+    metrics,
+    logger,
+    model: modelProviderFromEnv(env),
+    blobs: new FileBlobStore(config.BLOB_DIR),
+    instance: config.INSTANCE_ID,
+    groupId: group,
+    transactionalId: `${group}-${config.INSTANCE_ID}`,
+    claims: options.claims,
+    leaseMs: config.CLAIM_LEASE_MS,
+    heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
+  });
+  const readiness = new ReadinessRegistry();
+  for (const [name, check] of Object.entries(runtime.readiness())) readiness.add(name, check);
+  const app = await buildService({ config, logger, registry: metrics, readiness });
+  await runService(app, {
+    host: config.HOST,
+    port: config.PORT,
+    logger,
+    onShutdown: [{ name: `${options.name} agent`, run: () => runtime.stop() }],
+  });
+  await runtime.start();
+  logger.info(`${options.name} agent consuming`, {
+    group,
+    max_event_age_ms: config.MAX_EVENT_AGE_MS,
+  });
+}

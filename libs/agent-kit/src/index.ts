@@ -1,0 +1,21 @@
+export { AgentMetrics } from './agent-metrics.ts';
+export {
+  AgentRuntime,
+  type AgentDefinition,
+  type AgentDeps,
+  type HandlerOutcome,
+  type Work,
+} from './agent-runtime.ts';
+export {
+  agentConfigSchema,
+  runAgentService,
+  type AgentServiceOptions,
+  type AgentSetup,
+} from './agent-service.ts';
+export { ProgressReporter, type ProgressStep } from './progress.ts';
+export {
+  StalenessGuard,
+  describeAge,
+  type StalePolicy,
+  type StalenessVerdict,
+} from './staleness.ts';

@@ -1,0 +1,1 @@
+export { FORMATS, contentWorkKey, writerAgent, type ContentFormat } from './writer-agent.ts';

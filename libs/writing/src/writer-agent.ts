@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import type { AgentDefinition, HandlerOutcome, Work } from '@paxfleet/agent-kit';
+
+/** What a content agent produces from research. */
+export interface ContentFormat {
+  /** content-results.format: blog_post, prospect_deck, newsletter. */
+  readonly id: string;
+  /** For prompts and titles: "blog post". */
+  readonly noun: string;
+  readonly audience: string;
+}
+
+export const FORMATS = {
+  marketing: { id: 'blog_post', noun: 'blog post', audience: 'readers of the corporate blog' },
+  sales: { id: 'prospect_deck', noun: 'prospect deck', audience: 'prospects evaluating us' },
+  content: {
+    id: 'newsletter',
+    noun: 'newsletter issue',
+    audience: 'subscribers of our technical newsletter',
+  },
+} as const satisfies Record<string, ContentFormat>;
+
+/** The work key all content agents compete for: one piece of content per research topic. */
+export function contentWorkKey(topic: string): string {
+  return `content:${topic}`;
+}
+
+const STEPS = [
+  'Analyzing research',
+  'Generating outline',
+  'Writing draft',
+  'SEO optimization',
+  'Publishing',
+] as const;
+
+function title(topic: string): string {
+  return topic.replace(/[-_]+/g, ' ').replace(/\b\w/g, (letter) => letter.toUpperCase());
+}
+
+/**
+ * A content agent: sees every analysis_complete research event, asks the
+ * coordinator for the topic, writes only if granted, and publishes the result
+ * exactly once under its fencing epoch. Denied agents skip and say who won.
+ */
+export function writerAgent(options: {
+  readonly name: string;
+  readonly format: ContentFormat;
+  readonly maxEventAgeMs: number;
+}): AgentDefinition<'research-events'> {
+  const { name, format } = options;
+  return {
+    name,
+    consumes: ['research-events'],
+    maxEventAgeMs: options.maxEventAgeMs,
+    stalePolicy: { kind: 'skip' },
+    async handle(work: Work<'research-events'>): Promise<HandlerOutcome> {
+      const event = work.record.value;
+      if (event.event_type !== 'analysis_complete') {
+        return { outcome: 'skipped', reason: `${event.event_type} starts no content work` };
+      }
+      const workKey = contentWorkKey(event.topic);
+      let research: string;
+      try {
+        research = (await work.blobs.get(event.output_path)).toString('utf8');
+      } catch (error) {
+        return {
+          outcome: 'failed',
+          reason: `research unreadable: ${(error as Error).message}`,
+          workKey,
+        };
+      }
+      const claim = await work.claim(workKey, format.id);
+      if (!claim.granted) {
+        work.logger.info(
+          `Skipping ${event.topic} - already claimed by ${claim.holder ?? 'nobody'}`,
+          {
+            work_key: workKey,
+            reason: claim.reason,
+          },
+        );
+        return { outcome: 'skipped', reason: claim.reason, workKey };
+      }
+      work.logger.info(`Claimed ${event.topic} at epoch ${claim.epoch}`, {
+        work_key: workKey,
+        epoch: claim.epoch,
+      });
+
+      const ask = async (step: number, prompt: string, maxTokens: number) => {
+        await work.progress(step, STEPS.length, STEPS[step - 1] as string);
+        const completion = await work.model.complete({
+          system: `You write a ${format.noun} for ${format.audience}.`,
+          prompt,
+          maxTokens,
+        });
+        return completion.text;
+      };
+      const subject = title(event.topic);
+      const analysis = await ask(
+        1,
+        `Summarize the key findings about ${subject}:\n\n${research}`,
+        300,
+      );
+      const outline = await ask(
+        2,
+        `Write a ${format.noun} outline about ${subject} from these findings:\n${analysis}`,
+        300,
+      );
+      const draft = await ask(
+        3,
+        `Write the ${format.noun} about ${subject} following this outline:\n${outline}`,
+        1200,
+      );
+      const keywords = await ask(4, `List SEO keywords for a ${format.noun} about ${subject}`, 100);
+      await work.progress(5, STEPS.length, STEPS[4]);
+      const body = `# ${subject}\n\n${draft}\n\n---\nKeywords: ${keywords}\n`;
+      const bodyRef = await work.blobs.put(`content/${format.id}/${event.topic}.md`, body);
+
+      // Completion is the gate: under a lapsed lease this throws and nothing is published.
+      const completed = await work.completeClaim();
+      work.outbox.send(
+        'content-results',
+        workKey,
+        {
+          result_id: randomUUID(),
+          work_key: workKey,
+          workflow_id: work.record.context.workflowId,
+          agent: name,
+          format: format.id,
+          topic: event.topic,
+          title: `${subject}: a ${format.noun}`,
+          summary: event.summary ?? analysis.slice(0, 200),
+          body_ref: bodyRef,
+          body_bytes: Buffer.byteLength(body),
+          epoch: completed.epoch,
+          produced_at: work.clock(),
+        },
+        work.record.context,
+      );
+      return { outcome: 'processed', workKey };
+    },
+  };
+}

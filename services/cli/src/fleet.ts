@@ -1,0 +1,125 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const AGENTS = [
+  'coordinator',
+  'research',
+  'marketing',
+  'sales',
+  'content',
+  'seo',
+  'oracle',
+] as const;
+export type AgentName = (typeof AGENTS)[number];
+
+const repository = new URL('../../../', import.meta.url).pathname;
+
+export interface FleetOptions {
+  readonly agents?: readonly AgentName[];
+  /** The coordinator listens on basePort, the others on the next ports in AGENTS order. */
+  readonly basePort: number;
+  /** Where each process writes its JSON log lines (one file per agent). */
+  readonly logDir: string;
+  /** Passed to every process on top of this process's environment (KAFKA_BROKERS, BLOB_DIR...). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Per-agent additions, e.g. a shorter MAX_EVENT_AGE_MS for one agent. */
+  readonly agentEnv?: Partial<Record<AgentName, Readonly<Record<string, string>>>>;
+}
+
+/** One agent process of the fleet. */
+export class FleetProcess {
+  readonly agent: AgentName;
+  readonly port: number;
+  readonly #options: FleetOptions;
+  #child: ChildProcess | undefined;
+
+  constructor(agent: AgentName, port: number, options: FleetOptions) {
+    this.agent = agent;
+    this.port = port;
+    this.#options = options;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get running(): boolean {
+    return (
+      this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null
+    );
+  }
+
+  /** Starts the process; `extraEnv` applies to this start only (a restart with other settings). */
+  start(extraEnv: Readonly<Record<string, string>> = {}): void {
+    const log = createWriteStream(join(this.#options.logDir, `${this.agent}.log`), { flags: 'a' });
+    this.#child = spawn(
+      process.execPath,
+      ['--conditions=paxfleet-source', join(repository, 'services', this.agent, 'src', 'main.ts')],
+      {
+        env: {
+          ...process.env,
+          ...this.#options.env,
+          ...this.#options.agentEnv?.[this.agent],
+          ...extraEnv,
+          PORT: String(this.port),
+          HOST: '127.0.0.1',
+          INSTANCE_ID: `${this.agent}-local`,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    // Both streams share the file: neither may close it for the other.
+    this.#child.stdout?.pipe(log, { end: false });
+    this.#child.stderr?.pipe(log, { end: false });
+    this.#child.once('exit', () => log.end());
+  }
+
+  /** Polls /readyz until it answers 200. */
+  async ready(timeoutMs = 60_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!this.running)
+        throw new Error(
+          `${this.agent} exited (${this.#child?.exitCode ?? this.#child?.signalCode}); see its log`,
+        );
+      const status = await fetch(`${this.url}/readyz`).then(
+        (response) => response.status,
+        () => 0,
+      );
+      if (status === 200) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error(`${this.agent} was not ready on ${this.url}/readyz within ${timeoutMs} ms`);
+  }
+
+  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    const child = this.#child;
+    if (!child || !this.running) return;
+    const exited = once(child, 'exit');
+    child.kill(signal);
+    await exited;
+  }
+}
+
+/** Starts the agents as separate processes and waits until every one is ready. */
+export async function startFleet(options: FleetOptions): Promise<Map<AgentName, FleetProcess>> {
+  mkdirSync(options.logDir, { recursive: true });
+  const fleet = new Map<AgentName, FleetProcess>();
+  for (const agent of options.agents ?? AGENTS) {
+    fleet.set(agent, new FleetProcess(agent, options.basePort + AGENTS.indexOf(agent), options));
+  }
+  for (const process of fleet.values()) process.start();
+  try {
+    await Promise.all([...fleet.values()].map((process) => process.ready()));
+  } catch (error) {
+    await stopFleet(fleet);
+    throw error;
+  }
+  return fleet;
+}
+
+export async function stopFleet(fleet: ReadonlyMap<AgentName, FleetProcess>): Promise<void> {
+  await Promise.all([...fleet.values()].map((process) => process.stop()));
+}

@@ -1,0 +1,8 @@
+export {
+  AGENTS,
+  FleetProcess,
+  startFleet,
+  stopFleet,
+  type AgentName,
+  type FleetOptions,
+} from './fleet.ts';

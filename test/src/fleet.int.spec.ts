@@ -1,0 +1,203 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { startFleet, stopFleet, type AgentName, type FleetProcess } from '@paxfleet/cli';
+import { createKafka, kafkaConnectionFromEnv, TopicConfigAdmin } from '@paxfleet/kafka';
+import { applyCatalog, eventRegistry } from '@paxfleet/events';
+import { readTopic } from './topic-log.ts';
+
+const WRITERS = ['marketing', 'sales', 'content'] as const;
+const run = randomBytes(3).toString('hex');
+const workDir = mkdtempSync(join(tmpdir(), 'paxfleet-e2e-'));
+let fleet: Map<AgentName, FleetProcess>;
+
+async function eventually<T>(
+  probe: () => Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 90_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+async function submit(topic: string): Promise<string> {
+  const response = await fetch(`${fleet.get('coordinator')?.url}/research`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ topic, brief: `e2e ${run}` }),
+  });
+  assert.equal(response.status, 202, await response.clone().text());
+  return ((await response.json()) as { workflow_id: string }).workflow_id;
+}
+
+async function resultsFor(topics: readonly string[]) {
+  return (await readTopic('content-results')).filter((event) => topics.includes(event.value.topic));
+}
+
+async function writerActivityFor(workflows: ReadonlySet<string>) {
+  return (await readTopic('agent-activity')).filter(
+    (event) =>
+      workflows.has(event.value.workflow_id) &&
+      (WRITERS as readonly string[]).includes(event.value.agent),
+  );
+}
+
+describe('the fleet on a real broker', { timeout: 600_000 }, () => {
+  before(async () => {
+    const connection = kafkaConnectionFromEnv(process.env, 'fleet-test');
+    const admin = createKafka(connection).admin();
+    const configs = new TopicConfigAdmin(connection);
+    await admin.connect();
+    await applyCatalog(admin, configs, eventRegistry().catalog, await configs.cluster());
+    await admin.disconnect();
+    await configs.close();
+    fleet = await startFleet({
+      agents: ['coordinator', 'research', 'marketing', 'sales', 'content'],
+      basePort: 17070,
+      logDir: join(workDir, 'logs'),
+      env: {
+        KAFKA_BROKERS: process.env.KAFKA_BROKERS as string,
+        BLOB_DIR: join(workDir, 'blobs'),
+        LOG_LEVEL: 'info',
+        HEARTBEAT_INTERVAL_MS: '1000',
+        MODEL_OFFLINE_LATENCY_MS: '50',
+      },
+    });
+  });
+
+  after(() => stopFleet(fleet));
+
+  it('20 research topics at once: exactly one content result each, 40 skips that name the winner, workflow-id on every record', async () => {
+    const topics = Array.from({ length: 20 }, (_, index) => `e2e-${run}-topic-${index}`);
+    const workflows = new Map<string, string>();
+    await Promise.all(topics.map(async (topic) => workflows.set(topic, await submit(topic))));
+    const workflowIds = new Set(workflows.values());
+
+    const results = await eventually(
+      () => resultsFor(topics),
+      (found) => found.length >= 20,
+    );
+    const activity = await eventually(
+      () => writerActivityFor(workflowIds),
+      (found) => found.length >= 60,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const finalResults = await resultsFor(topics);
+
+    assert.equal(finalResults.length, 20, 'one result per topic, no more');
+    assert.equal(new Set(finalResults.map((event) => event.value.work_key)).size, 20);
+    const winners = new Map(results.map((event) => [event.value.workflow_id, event.value.agent]));
+    const skips = activity.filter((event) => event.value.outcome === 'skipped');
+    assert.equal(skips.length, 40);
+    for (const skip of skips) {
+      const winner = winners.get(skip.value.workflow_id);
+      assert.match(
+        skip.value.reason,
+        new RegExp(`^already (claimed|completed) by ${winner}$`),
+        `${skip.value.agent}: ${skip.value.reason}`,
+      );
+      assert.notEqual(skip.value.agent, winner);
+    }
+    assert.equal(activity.filter((event) => event.value.outcome === 'processed').length, 20);
+
+    for (const topic of [
+      'research-tasks',
+      'research-events',
+      'content-results',
+      'agent-activity',
+      'claim-requests',
+      'content-claims',
+    ] as const) {
+      const records = (await readTopic(topic)).filter((event) =>
+        workflowIds.has(event.headers['workflow-id'] ?? ''),
+      );
+      assert.ok(records.length >= 20, `${topic} holds the workflows' records`);
+      for (const record of records) {
+        const bodyWorkflow = (record.value as { workflow_id?: string }).workflow_id;
+        if (bodyWorkflow)
+          assert.equal(
+            record.headers['workflow-id'],
+            bodyWorkflow,
+            `${topic} header matches its body`,
+          );
+        assert.ok(
+          record.headers.traceparent && record.headers['event-type'] && record.headers.producer,
+          `${topic} headers`,
+        );
+      }
+    }
+  });
+
+  it('a writer killed with SIGKILL mid-draft and restarted: still exactly one result per topic', async () => {
+    const topics = Array.from({ length: 6 }, (_, index) => `e2e-${run}-crash-${index}`);
+    const slow = { MODEL_OFFLINE_LATENCY_MS: '400' };
+    await Promise.all(
+      WRITERS.map(async (writer) => {
+        const process = fleet.get(writer) as FleetProcess;
+        await process.stop();
+        process.start(slow);
+        await process.ready();
+      }),
+    );
+    await Promise.all(topics.map((topic) => submit(topic)));
+    const drafting = await eventually(
+      async () =>
+        (await readTopic('agent-progress')).find(
+          (event) =>
+            event.value.status.startsWith('Writing draft') &&
+            topics.some((topic) => event.value.work_key === `content:${topic}`),
+        ),
+      (found) => found !== undefined,
+      60_000,
+    );
+    assert.ok(drafting, 'a writer reached the draft step');
+    const victim = fleet.get(drafting.value.agent as AgentName) as FleetProcess;
+    await victim.stop('SIGKILL');
+    victim.start(slow);
+    await victim.ready();
+
+    await eventually(
+      () => resultsFor(topics),
+      (found) => found.length >= topics.length,
+      120_000,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const results = await resultsFor(topics);
+    assert.equal(results.length, topics.length, 'no duplicate and no missing result');
+    assert.equal(new Set(results.map((event) => event.value.topic)).size, topics.length);
+  });
+
+  it('an event older than a writer’s maximum age is recorded as stale and not acted on', async () => {
+    const topic = `e2e-${run}-stale`;
+    await Promise.all(WRITERS.map((writer) => (fleet.get(writer) as FleetProcess).stop()));
+    const workflow = await submit(topic);
+    await eventually(
+      async () =>
+        (await readTopic('research-events')).filter((event) => event.value.topic === topic),
+      (found) => found.length > 0,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    await Promise.all(
+      WRITERS.map(async (writer) => {
+        const process = fleet.get(writer) as FleetProcess;
+        process.start({ MAX_EVENT_AGE_MS: '2000' });
+        await process.ready();
+      }),
+    );
+    const stale = await eventually(
+      () => writerActivityFor(new Set([workflow])),
+      (found) => found.length >= 3,
+    );
+    assert.deepEqual(stale.map((event) => event.value.outcome).sort(), ['stale', 'stale', 'stale']);
+    for (const event of stale)
+      assert.match(event.value.reason, /^event is \d+ s old, over the 2 s limit$/);
+    assert.equal((await resultsFor([topic])).length, 0, 'nobody wrote about the stale research');
+  });
+});
