@@ -50,8 +50,8 @@ test-k8s: $(INSTALLED) ## helm lint/template, kubeconform (offline schemas), man
 bench: $(INSTALLED) ## benchmarks on a local broker (figures go in README.md)
 	@scripts/with-kafka.sh pnpm -r --workspace-concurrency=1 --if-present run bench
 
-demo: $(INSTALLED) ## run paxfleet on one machine (local broker unless KAFKA_BROKERS is set)
-	@scripts/demo.sh
+demo: $(INSTALLED) ## run the fleet on one machine (local broker unless KAFKA_BROKERS is set; DEMO_ARGS=--once)
+	@scripts/demo.sh $(DEMO_ARGS)
 
 topics: $(INSTALLED) ## apply schemas/topics.json to the cluster in KAFKA_BROKERS
 	@pnpm --filter @paxfleet/events -s run topics:apply

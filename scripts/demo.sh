@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make demo: on the cluster in KAFKA_BROKERS, or a local broker started (and
-# stopped) here, apply the topic catalog and send one event through it.
+# stopped) here, apply the topic catalog and run the fleet (services/cli demo).
+# DEMO_ARGS=--once exits after the summary.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -9,4 +10,4 @@ if [[ -z ${KAFKA_BROKERS:-} ]]; then
 fi
 echo "demo: cluster $KAFKA_BROKERS"
 pnpm --filter @paxfleet/events -s run topics:apply
-node --conditions=paxfleet-source libs/events/src/bin/roundtrip.ts
+exec node --conditions=paxfleet-source services/cli/src/demo.ts "$@"

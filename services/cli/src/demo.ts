@@ -1,0 +1,193 @@
+// make demo: the article's system on one machine. Starts the coordinator and
+// the agents as separate processes on the cluster in KAFKA_BROKERS, submits a
+// handful of research topics (one of them twice within seconds), shows a live
+// status board from agent-progress, then who wrote what and who skipped why.
+//   --once   exit after the summary instead of watching until Ctrl-C
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { kafkaConnectionFromEnv, PartitionReader } from '@paxfleet/kafka';
+import { eventRegistry, type TopicName, type TopicValues } from '@paxfleet/events';
+import { AGENTS, startFleet, stopFleet, type AgentName } from './fleet.ts';
+
+const once = process.argv.includes('--once');
+const repository = new URL('../../../', import.meta.url).pathname;
+const runDir = join(repository, '.run', 'demo', new Date().toISOString().replace(/[:.]/g, '-'));
+const topics = [
+  'agent-observability-platforms',
+  'kafka-for-multi-agent-systems',
+  'llm-cost-control',
+  'agent-observability-platforms',
+  'schema-evolution-in-practice',
+];
+const LABELS: Record<string, string> = {
+  coordinator: 'PaxMachina (coordinator)',
+  research: 'Research Agent',
+  marketing: 'Marketing Agent',
+  sales: 'Sales Agent',
+  content: 'Content Agent',
+  seo: 'SEO Agent',
+  oracle: 'Oracle Agent',
+};
+
+const agents = AGENTS.filter((agent) =>
+  existsSync(join(repository, 'services', agent, 'src', 'main.ts')),
+);
+const registry = eventRegistry();
+const connection = kafkaConnectionFromEnv(process.env, 'paxfleet-demo');
+const reader = new PartitionReader(connection, { clientId: 'paxfleet-demo' });
+const status = new Map<string, string>();
+const seen = new Map<TopicName, unknown[]>();
+
+function remember(topic: TopicName, value: unknown): void {
+  seen.set(topic, [...(seen.get(topic) ?? []), value]);
+}
+function events<K extends TopicName>(topic: K): TopicValues[K][] {
+  return (seen.get(topic) ?? []) as TopicValues[K][];
+}
+
+await reader.connect();
+const followed = [
+  'agent-progress',
+  'agent-activity',
+  'content-results',
+  'seo-reports',
+  'audit-findings',
+] as const;
+const partitions = await Promise.all(
+  followed.map(async (topic) => ({ topic, count: await reader.partitionCount(topic) })),
+);
+await reader.follow(
+  partitions.flatMap(({ topic, count }) =>
+    Array.from({ length: count }, (_, partition) => ({ topic, partition, from: 'end' as const })),
+  ),
+  (record) => {
+    if (!record.value) return;
+    const topic = record.topic as (typeof followed)[number];
+    const value = registry.codecForTopic(topic).decode(record.value).value;
+    if (topic === 'agent-progress') {
+      const progress = value as TopicValues['agent-progress'];
+      status.set(progress.agent, progress.state === 'idle' ? 'Idle' : progress.status);
+    } else {
+      remember(topic, value);
+    }
+  },
+);
+
+mkdirSync(runDir, { recursive: true });
+console.log(`demo: starting ${agents.length} services (logs in ${join(runDir, 'logs')})`);
+const fleet = await startFleet({
+  agents,
+  basePort: 7070,
+  logDir: join(runDir, 'logs'),
+  env: {
+    KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
+    BLOB_DIR: join(runDir, 'blobs'),
+    HEARTBEAT_INTERVAL_MS: '1000',
+    MODEL_OFFLINE_LATENCY_MS: process.env.MODEL_OFFLINE_LATENCY_MS ?? '300',
+  },
+});
+status.set('coordinator', 'Routing tasks, deciding claims');
+let stopping = false;
+const shutdown = async (code: number) => {
+  if (stopping) return;
+  stopping = true;
+  await stopFleet(fleet);
+  await reader.close();
+  process.exit(code);
+};
+process.on('SIGINT', () => void shutdown(130));
+process.on('SIGTERM', () => void shutdown(143));
+
+const coordinator = fleet.get('coordinator')?.url as string;
+const workflows = new Map<string, string[]>();
+for (const topic of topics) {
+  const response = await fetch(`${coordinator}/research`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ topic, requested_by: 'make demo' }),
+  });
+  const body = (await response.json()) as { workflow_id?: string; message?: string };
+  if (!body.workflow_id)
+    throw new Error(`POST /research ${topic}: ${response.status} ${body.message ?? ''}`);
+  workflows.set(topic, [...(workflows.get(topic) ?? []), body.workflow_id]);
+  console.log(`submitted ${topic} -> ${body.workflow_id}`);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+}
+
+const writers = ['marketing', 'sales', 'content'].filter((agent) =>
+  agents.includes(agent as AgentName),
+);
+const allWorkflows = [...workflows.values()].flat();
+const done = () =>
+  allWorkflows.every(
+    (workflow) =>
+      events('agent-activity').filter(
+        (record) => record.workflow_id === workflow && writers.includes(record.agent),
+      ).length >= writers.length,
+  ) &&
+  (!agents.includes('seo') || events('seo-reports').length >= events('content-results').length);
+
+function board(): string {
+  return agents
+    .map((agent) => `  ${(LABELS[agent] ?? agent).padEnd(26)} ${status.get(agent) ?? 'starting'}`)
+    .join('\n');
+}
+
+let last = '';
+const deadline = Date.now() + 180_000;
+while (!done() && Date.now() < deadline) {
+  const text = board();
+  if (text !== last) {
+    console.log(`\n${new Date().toISOString().slice(11, 19)}\n${text}`);
+    last = text;
+  }
+  await new Promise((resolve) => setTimeout(resolve, 250));
+}
+await new Promise((resolve) => setTimeout(resolve, 1500));
+
+console.log('\n=== Summary ===');
+for (const [topic, ids] of workflows) {
+  for (const workflow of ids) {
+    console.log(`\n${topic} (${workflow})`);
+    for (const result of events('content-results').filter(
+      (record) => record.workflow_id === workflow,
+    )) {
+      console.log(
+        `  written  ${LABELS[result.agent] ?? result.agent}: ${result.format} "${result.title}" (epoch ${result.epoch}, ${result.body_bytes} bytes)`,
+      );
+      const seo = events('seo-reports').find((report) => report.result_id === result.result_id);
+      if (seo)
+        console.log(
+          `  seo      score ${seo.score}; keywords ${seo.keywords.slice(0, 4).join(', ')}`,
+        );
+    }
+    for (const record of events('agent-activity').filter(
+      (entry) => entry.workflow_id === workflow && entry.outcome !== 'processed',
+    )) {
+      console.log(
+        `  ${record.outcome.padEnd(8)} ${LABELS[record.agent] ?? record.agent}: ${record.reason}`,
+      );
+    }
+    const audits = events('audit-findings').filter((finding) => finding.workflow_id === workflow);
+    if (audits.length > 0)
+      console.log(
+        `  audit    ${audits.length} finding(s), e.g. ${audits[0]?.findings[0] ?? audits[0]?.severity}`,
+      );
+  }
+}
+const results = events('content-results').length;
+const skips = events('agent-activity').filter((record) => record.outcome === 'skipped').length;
+console.log(
+  `\n${topics.length} submissions, ${new Set(topics).size} topics: ${results} pieces written, ${skips} skips.`,
+);
+console.log(`Claims: curl ${coordinator}/claims   Metrics: curl ${coordinator}/metrics`);
+
+if (once) await shutdown(done() ? 0 : 1);
+console.log('\nWatching (Ctrl-C stops everything this demo started)...');
+setInterval(() => {
+  const text = board();
+  if (text !== last) {
+    console.log(`\n${new Date().toISOString().slice(11, 19)}\n${text}`);
+    last = text;
+  }
+}, 500);
