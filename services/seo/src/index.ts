@@ -1,0 +1,13 @@
+export { seoAgent, type SeoAgentOptions } from './seo-agent.ts';
+export { polishRecommendations, type PolishOutcome } from './polish.ts';
+export {
+  keywordsByFrequency,
+  scoreContent,
+  words,
+  MIN_WORDS,
+  STOP_WORDS,
+  WEIGHTS,
+  type Criterion,
+  type SeoInput,
+  type SeoScore,
+} from './seo-score.ts';
