@@ -59,7 +59,6 @@ describe('the fleet on a real broker', { timeout: 600_000 }, () => {
     await admin.disconnect();
     await configs.close();
     fleet = await startFleet({
-      agents: ['coordinator', 'research', 'marketing', 'sales', 'content'],
       basePort: 17070,
       logDir: join(workDir, 'logs'),
       env: {

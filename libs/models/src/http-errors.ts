@@ -14,6 +14,12 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/** OpenAI's retry-after-ms header: a plain number of milliseconds. */
+function retryAfterMilliseconds(value: string | null): number | undefined {
+  const text = value?.trim();
+  return text && /^\d+(?:\.\d+)?$/.test(text) ? Math.round(Number(text)) : undefined;
+}
+
 export interface HttpFailure {
   readonly status: number;
   readonly headers: Headers;
@@ -36,7 +42,7 @@ export function modelErrorForResponse(
   const suffix = reason ? `: ${reason}` : '';
   if (failure.status === 429) {
     const retryAfterMs =
-      parseRetryAfter(failure.headers.get('retry-after-ms'), 0) ??
+      retryAfterMilliseconds(failure.headers.get('retry-after-ms')) ??
       parseRetryAfter(failure.headers.get('retry-after'), options.now);
     if (retryAfterMs !== undefined) details.retryAfterMs = retryAfterMs;
     const wait = retryAfterMs === undefined ? '' : ` (retry after ${retryAfterMs} ms)`;
