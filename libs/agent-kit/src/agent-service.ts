@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { Registry } from 'prom-client';
-import { createKafka, kafkaConnectionFromEnv } from '@paxfleet/kafka';
+import { createKafka, kafkaConnectionFromEnv, type KafkaConnection } from '@paxfleet/kafka';
 import { eventRegistry, FileBlobStore, type TopicName } from '@paxfleet/events';
 import { modelProviderFromEnv } from '@paxfleet/models';
 import {
@@ -43,6 +43,13 @@ export interface AgentSetup {
   readonly config: ReturnType<typeof loadAgentConfig>;
   readonly logger: ServiceLogger;
   readonly env: Env;
+  readonly connection: KafkaConnection;
+  /** The registry /metrics serves: agent-specific metrics go here. */
+  readonly metrics: Registry;
+  /** /readyz checks the agent adds for its own dependencies. */
+  readonly readiness: ReadinessRegistry;
+  /** Runs on SIGTERM after the agent loop has drained, e.g. to close an extra reader. */
+  onShutdown(name: string, run: () => unknown): void;
 }
 
 function loadAgentConfig(options: AgentServiceOptions, env: Env) {
@@ -65,7 +72,18 @@ export async function runAgentService<K extends TopicName>(
   const registry = eventRegistry();
   const group = registry.catalog.agent(options.name).group;
   const metrics = new Registry();
-  const runtime = new AgentRuntime(define({ config, logger, env }), {
+  const readiness = new ReadinessRegistry();
+  const extraShutdown: { name: string; run: () => unknown }[] = [];
+  const definition = define({
+    config,
+    logger,
+    env,
+    connection,
+    metrics,
+    readiness,
+    onShutdown: (name, run) => extraShutdown.push({ name, run }),
+  });
+  const runtime = new AgentRuntime(definition, {
     kafka: createKafka(connection),
     connection,
     registry,
@@ -80,14 +98,13 @@ export async function runAgentService<K extends TopicName>(
     leaseMs: config.CLAIM_LEASE_MS,
     heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
   });
-  const readiness = new ReadinessRegistry();
   for (const [name, check] of Object.entries(runtime.readiness())) readiness.add(name, check);
   const app = await buildService({ config, logger, registry: metrics, readiness });
   await runService(app, {
     host: config.HOST,
     port: config.PORT,
     logger,
-    onShutdown: [{ name: `${options.name} agent`, run: () => runtime.stop() }],
+    onShutdown: [{ name: `${options.name} agent`, run: () => runtime.stop() }, ...extraShutdown],
   });
   await runtime.start();
   logger.info(`${options.name} agent consuming`, {

@@ -1,6 +1,5 @@
 import { runAgentService } from '@paxfleet/agent-kit';
 import { eventRegistry } from '@paxfleet/events';
-import { kafkaConnectionFromEnv } from '@paxfleet/kafka';
 import { keywordSourceFromConfig, loadOracleConfig } from './config.ts';
 import { LogHeadWatch } from './log-head-watch.ts';
 import { NewestEvents, oracleAgent } from './oracle-agent.ts';
@@ -10,17 +9,18 @@ const oracleConfig = loadOracleConfig(process.env);
 
 await runAgentService(
   { name: 'oracle', port: 7076, claims: false, maxEventAgeMs: tenMinutes },
-  ({ config, logger, env }) => {
+  ({ config, logger, connection, onShutdown }) => {
     const newest = new NewestEvents();
     const clientId = `${config.AGENT_ID}-${config.INSTANCE_ID}-log-head`;
     const watch = new LogHeadWatch({
-      connection: kafkaConnectionFromEnv(env, clientId),
+      connection: { ...connection, clientId },
       registry: eventRegistry(),
       onEvent: (event) => newest.observe(event),
       logger,
       clientId,
     });
     watch.start();
+    onShutdown('log head watch', () => watch.close());
     const keywords = keywordSourceFromConfig(oracleConfig, logger);
     logger.info('oracle keyword source', { source: keywords.name });
     return oracleAgent({
