@@ -49,7 +49,7 @@ export interface AgentSetup {
   /** /readyz checks the agent adds for its own dependencies. */
   readonly readiness: ReadinessRegistry;
   /** Runs on SIGTERM after the agent loop has drained, e.g. to close an extra reader. */
-  onShutdown(name: string, run: () => unknown): void;
+  readonly onShutdown: (name: string, run: () => unknown) => void;
 }
 
 function loadAgentConfig(options: AgentServiceOptions, env: Env) {
