@@ -13,7 +13,7 @@ WORKSPACE_MANIFESTS := package.json pnpm-lock.yaml pnpm-workspace.yaml .node-ver
 INSTALLED := node_modules/.paxfleet-installed
 
 .PHONY: help install build typecheck lint format format-check test test-unit test-int test-k8s \
-	kafka-up kafka-down topics demo bench clean
+	test-images images kafka-up kafka-down topics demo bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,7 +36,7 @@ format: $(INSTALLED) ## rewrite files with prettier
 format-check: $(INSTALLED)
 	@pnpm run --silent format:check
 
-test: typecheck lint format-check test-unit test-k8s test-int ## everything CI runs
+test: typecheck lint format-check test-unit test-k8s test-images test-int ## everything CI runs
 
 test-unit: $(INSTALLED) ## unit tests (no broker)
 	@pnpm run --silent test:unit
@@ -46,6 +46,12 @@ test-int: $(INSTALLED) ## integration tests on a real broker (started and stoppe
 
 test-k8s: $(INSTALLED) ## helm lint/template, kubeconform (offline schemas), manifest policy and drift checks
 	@scripts/check-k8s.sh
+
+test-images: $(INSTALLED) ## each service's image bundle, built by the Dockerfile's commands, checked and started (no Docker)
+	@scripts/check-image-bundle.sh
+
+images: ## build paxfleet/<agent>:<version> for every agent (needs a Docker engine)
+	@scripts/images.sh
 
 bench: $(INSTALLED) ## benchmarks on a local broker (figures go in README.md)
 	@scripts/with-kafka.sh pnpm -r --workspace-concurrency=1 --if-present run bench
