@@ -1,0 +1,161 @@
+import { readFileSync } from 'node:fs';
+import { Admin as ProtocolAdmin } from '@platformatic/kafka';
+import {
+  createKafka,
+  IsolationLevel,
+  type Admin,
+  type KafkaConnection,
+  type KafkaError,
+} from '@paxfleet/kafka';
+import { LagError } from './errors.ts';
+import { FirstRecordReader } from './first-record.ts';
+import type { OldestRecord } from './lag.ts';
+
+/** Offsets of one partition: the low watermark and the last stable offset. */
+export interface PartitionEnds {
+  readonly low: number;
+  readonly lastStable: number;
+}
+
+/** What the monitor asks the cluster; a fake stands in for it in unit tests. */
+export interface LagSource {
+  /** Every consumer group of the cluster. */
+  listGroups(): Promise<string[]>;
+  /** The group's committed offsets: topic -> partition -> offset (only partitions it committed on). */
+  committedOffsets(groupId: string): Promise<Map<string, Map<number, number>>>;
+  /** Every partition of the topic. Rejects if the topic does not exist. */
+  topicOffsets(topic: string): Promise<Map<number, PartitionEnds>>;
+  /** The first committed record at or after `from`, null if none before the partition's end. */
+  firstRecord(topic: string, partition: number, from: number): Promise<OldestRecord | null>;
+  close(): Promise<void>;
+}
+
+export interface KafkaLagSourceOptions {
+  /** Parallel first-record reads (one librdkafka consumer each); default 2. */
+  readonly readers?: number;
+  /** Admin request timeout in ms; default 5000. */
+  readonly requestTimeoutMs?: number;
+  readonly onError?: (error: KafkaError) => void;
+}
+
+/**
+ * The cluster through admin clients (offsets) and a FirstRecordReader (record timestamps).
+ *
+ * Committed offsets are fetched with a pure-protocol admin client, not librdkafka's:
+ * librdkafka 2.15's admin ListConsumerGroupOffsets segfaults the process when the broker
+ * answers the OffsetFetch with a coordinator error (NOT_COORDINATOR and the like, e.g. for
+ * a group the cluster has not seen yet, or while a broker restarts): its OffsetFetch handler
+ * re-queries the coordinator through the client's consumer group, which an admin client
+ * does not have (rd_kafka_cgrp_op on a NULL rk_cgrp;
+ * https://github.com/confluentinc/confluent-kafka-javascript/issues/374). Observed here on
+ * Kafka 4.3: fetchOffsets for an unknown group crashed the test process intermittently.
+ * Listing groups and the last stable offsets stay with librdkafka's admin client.
+ */
+export class KafkaLagSource implements LagSource {
+  readonly #admin: Admin;
+  readonly #offsets: ProtocolAdmin;
+  readonly #reader: FirstRecordReader;
+  readonly #timeout: number;
+  #connecting: Promise<void> | undefined;
+  #closed = false;
+
+  constructor(connection: KafkaConnection, options: KafkaLagSourceOptions = {}) {
+    this.#admin = createKafka(connection).admin();
+    this.#offsets = protocolAdmin(connection, options.requestTimeoutMs ?? 5000);
+    this.#reader = new FirstRecordReader(connection, {
+      ...(options.readers !== undefined && { concurrency: options.readers }),
+      clientId: `${connection.clientId}-lag`,
+      ...(options.onError && { onError: options.onError }),
+    });
+    this.#timeout = options.requestTimeoutMs ?? 5000;
+  }
+
+  async listGroups(): Promise<string[]> {
+    const admin = await this.#connected();
+    const { groups } = await admin.listGroups({ timeout: this.#timeout });
+    return groups.map((group) => group.groupId);
+  }
+
+  async committedOffsets(groupId: string): Promise<Map<string, Map<number, number>>> {
+    if (this.#closed) throw closedError();
+    const [group] = await this.#offsets.listConsumerGroupOffsets({ groups: [groupId] });
+    const committed = new Map<string, Map<number, number>>();
+    for (const { name, partitions } of group?.topics ?? []) {
+      const offsets = new Map<number, number>();
+      for (const entry of partitions) {
+        const offset = Number(entry.committedOffset);
+        if (Number.isSafeInteger(offset) && offset >= 0) offsets.set(entry.partitionIndex, offset);
+      }
+      if (offsets.size > 0) committed.set(name, offsets);
+    }
+    return committed;
+  }
+
+  async topicOffsets(topic: string): Promise<Map<number, PartitionEnds>> {
+    const admin = await this.#connected();
+    const offsets = await admin.fetchTopicOffsets(topic, {
+      timeout: this.#timeout,
+      isolationLevel: IsolationLevel.READ_COMMITTED,
+    });
+    return new Map(
+      offsets.map(
+        (entry) =>
+          [entry.partition, { low: Number(entry.low), lastStable: Number(entry.high) }] as const,
+      ),
+    );
+  }
+
+  firstRecord(topic: string, partition: number, from: number): Promise<OldestRecord | null> {
+    return this.#reader.first(topic, partition, from);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const connecting = this.#connecting;
+    this.#connecting = undefined;
+    await Promise.all([
+      this.#reader.close(),
+      this.#offsets.close().catch(() => undefined),
+      connecting?.then(
+        () => this.#admin.disconnect(),
+        () => undefined,
+      ),
+    ]);
+  }
+
+  async #connected(): Promise<Admin> {
+    if (this.#closed) throw closedError();
+    this.#connecting ??= this.#admin.connect();
+    try {
+      await this.#connecting;
+    } catch (error) {
+      this.#connecting = undefined;
+      throw error;
+    }
+    return this.#admin;
+  }
+}
+
+function closedError(): LagError {
+  return new LagError('LAG_REFRESH_FAILED', 'the lag source is closed');
+}
+
+/** A pure-protocol admin client with the connection's brokers, SASL and TLS settings. */
+function protocolAdmin(connection: KafkaConnection, timeoutMs: number): ProtocolAdmin {
+  return new ProtocolAdmin({
+    clientId: `${connection.clientId}-lag`,
+    bootstrapBrokers: [...connection.brokers],
+    timeout: timeoutMs,
+    retries: 3,
+    ...(connection.sasl && {
+      sasl: {
+        mechanism: connection.sasl.mechanism,
+        username: connection.sasl.username,
+        password: connection.sasl.password,
+      },
+    }),
+    ...(connection.securityProtocol.endsWith('ssl') && {
+      tls: connection.caLocation ? { ca: readFileSync(connection.caLocation) } : {},
+    }),
+  });
+}
