@@ -13,7 +13,7 @@ WORKSPACE_MANIFESTS := package.json pnpm-lock.yaml pnpm-workspace.yaml .node-ver
 INSTALLED := node_modules/.paxfleet-installed
 
 .PHONY: help install build typecheck lint format format-check test test-unit test-int test-k8s \
-	test-images images kafka-up kafka-down topics demo bench clean
+	test-images test-alerts images kafka-up kafka-down topics demo bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,7 +36,7 @@ format: $(INSTALLED) ## rewrite files with prettier
 format-check: $(INSTALLED)
 	@pnpm run --silent format:check
 
-test: typecheck lint format-check test-unit test-k8s test-images test-int ## everything CI runs
+test: typecheck lint format-check test-unit test-k8s test-alerts test-images test-int ## everything CI runs
 
 test-unit: $(INSTALLED) ## unit tests (no broker)
 	@pnpm run --silent test:unit
@@ -46,6 +46,9 @@ test-int: $(INSTALLED) ## integration tests on a real broker (started and stoppe
 
 test-k8s: $(INSTALLED) ## helm lint/template, kubeconform (offline schemas), manifest policy and drift checks
 	@scripts/check-k8s.sh
+
+test-alerts: $(INSTALLED) ## promtool check/test of helm/paxfleet/files/alerts.yml (installs promtool from Debian's prometheus package if missing)
+	@scripts/check-alerts.sh
 
 test-images: $(INSTALLED) ## each service's image bundle, built by the Dockerfile's commands, checked and started (no Docker)
 	@scripts/check-image-bundle.sh
@@ -69,4 +72,5 @@ kafka-down: ## stop the local Kafka broker and delete its data
 	@scripts/kafka.sh down
 
 clean: ## remove build outputs (keeps downloaded tools)
-	@rm -rf node_modules libs/*/node_modules services/*/node_modules test/node_modules libs/*/dist services/*/dist
+	@rm -rf node_modules libs/*/node_modules services/*/node_modules test/node_modules libs/*/dist services/*/dist test/dist
+	@rm -f libs/*/tsconfig.tsbuildinfo services/*/tsconfig.tsbuildinfo test/tsconfig.tsbuildinfo

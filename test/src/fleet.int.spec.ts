@@ -134,6 +134,39 @@ describe('the fleet on a real broker', { timeout: 600_000 }, () => {
     }
   });
 
+  it('every agent exports its own consumer lag; the coordinator exports the whole fleet’s', async () => {
+    const scrape = async (agent: AgentName) =>
+      (await fetch(`${fleet.get(agent)?.url}/metrics`)).text();
+    for (const agent of ['research', 'marketing', 'seo', 'oracle'] as const) {
+      assert.match(
+        await scrape(agent),
+        new RegExp(
+          `kafka_consumer_lag_seconds\\{consumer_group="paxfleet-${agent}",topic="[a-z-]+",partition="\\d+"\\} \\d`,
+        ),
+      );
+    }
+    const fleetWide = await scrape('coordinator');
+    for (const agent of [
+      'research',
+      'marketing',
+      'sales',
+      'content',
+      'seo',
+      'oracle',
+      'coordinator',
+    ]) {
+      assert.match(
+        fleetWide,
+        new RegExp(`kafka_consumer_lag_messages\\{consumer_group="paxfleet-${agent}"`),
+        agent,
+      );
+    }
+    assert.match(
+      fleetWide,
+      /kafka_topic_partition_end_offset\{topic="dead-letters",partition="0"\} \d/,
+    );
+  });
+
   it('a writer killed with SIGKILL mid-draft and restarted: still exactly one result per topic', async () => {
     const topics = Array.from({ length: 6 }, (_, index) => `e2e-${run}-crash-${index}`);
     const slow = { MODEL_OFFLINE_LATENCY_MS: '400' };

@@ -4,6 +4,7 @@ import { Type } from '@sinclair/typebox';
 import { Registry } from 'prom-client';
 import { createKafka, kafkaConnectionFromEnv, type KafkaConnection } from '@paxfleet/kafka';
 import { eventRegistry, FileBlobStore, type TopicName } from '@paxfleet/events';
+import { ConsumerLagMonitor } from '@paxfleet/lag';
 import { modelProviderFromEnv } from '@paxfleet/models';
 import {
   buildService,
@@ -99,12 +100,24 @@ export async function runAgentService<K extends TopicName>(
     heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
   });
   for (const [name, check] of Object.entries(runtime.readiness())) readiness.add(name, check);
+  // This agent's own lag, in messages and seconds, on its /metrics.
+  const lagMonitor = new ConsumerLagMonitor({
+    connection,
+    registry: metrics,
+    groups: [group],
+    onError: (error) =>
+      logger.warn('lag refresh failed', { code: error.code, error: error.message }),
+  });
   const app = await buildService({ config, logger, registry: metrics, readiness });
   await runService(app, {
     host: config.HOST,
     port: config.PORT,
     logger,
-    onShutdown: [{ name: `${options.name} agent`, run: () => runtime.stop() }, ...extraShutdown],
+    onShutdown: [
+      { name: `${options.name} agent`, run: () => runtime.stop() },
+      ...extraShutdown,
+      { name: 'lag monitor', run: () => lagMonitor.close() },
+    ],
   });
   await runtime.start();
   logger.info(`${options.name} agent consuming`, {

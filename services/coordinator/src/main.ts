@@ -1,13 +1,13 @@
 import { Registry } from 'prom-client';
 import { createKafka, kafkaConnectionFromEnv } from '@paxfleet/kafka';
 import { EventProducer, eventRegistry } from '@paxfleet/events';
+import { ConsumerLagMonitor } from '@paxfleet/lag';
 import { createLogger, processorLogger, ReadinessRegistry, runService } from '@paxfleet/service';
 import { buildApp } from './app.ts';
 import { ClaimArbiter } from './claims/claim-arbiter.ts';
 import { ClaimBoard } from './claims/claim-board.ts';
 import { ClaimMetrics } from './claims/claim-metrics.ts';
 import { loadCoordinatorConfig } from './config.ts';
-import { ConsumerLagProbe } from './routing/consumer-lag.ts';
 import { parseRoutingTable } from './routing/routing-table.ts';
 import { TaskRouter } from './routing/task-router.ts';
 
@@ -20,7 +20,6 @@ const kafka = createKafka(connection);
 const registry = new Registry();
 
 const producer = new EventProducer({ kafka, registry: events, agent: config.AGENT_ID });
-const admin = kafka.admin();
 const board = new ClaimBoard(connection, events);
 const group = events.catalog.agent('coordinator').group;
 const arbiter = new ClaimArbiter({
@@ -37,11 +36,27 @@ const arbiter = new ClaimArbiter({
   sweepIntervalMs: config.LEASE_SWEEP_INTERVAL_MS,
   logger: processorLogger(logger),
 });
-const lagProbe = new ConsumerLagProbe(admin);
+// The whole fleet's lag in one scrape, and the backlog that backpressure reads.
+const lagMonitor = new ConsumerLagMonitor({
+  connection,
+  registry,
+  groups: 'all',
+  endOffsetTopics: ['dead-letters'],
+  onError: (error) => logger.warn('lag refresh failed', { code: error.code, error: error.message }),
+});
+async function backlog(groupId: string, topic: string): Promise<number> {
+  const fresh =
+    lagMonitor.snapshot && Date.now() - lagMonitor.snapshot.at < 1000
+      ? lagMonitor.snapshot
+      : await lagMonitor.refresh();
+  return (fresh?.partitions ?? [])
+    .filter((row) => row.group === groupId && row.topic === topic)
+    .reduce((sum, row) => sum + row.messages, 0);
+}
 const router = new TaskRouter({
   routes,
   producer,
-  lag: (groupId, topic) => lagProbe.lag(groupId, topic),
+  lag: backlog,
   maxLag: config.MAX_TASK_LAG,
   retryAfterSeconds: config.TASK_RETRY_AFTER_SECONDS,
 });
@@ -61,10 +76,10 @@ await runService(app, {
     { name: 'claim arbiter', run: () => arbiter.stop() },
     { name: 'claim board', run: () => board.stop() },
     { name: 'task producer', run: () => producer.disconnect() },
-    { name: 'admin', run: () => admin.disconnect() },
+    { name: 'lag monitor', run: () => lagMonitor.close() },
   ],
 });
-await Promise.all([producer.connect(), admin.connect()]);
+await producer.connect();
 kafkaConnected = true;
 await board.start();
 await arbiter.start();
