@@ -77,4 +77,4 @@ RUN out="$(PORT=abc node dist/main.js 2>&1)"; status=$?; \
   fi
 EXPOSE 8080
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/main.js"]
+CMD ["node", "--import", "@paxfleet/telemetry/instrumentation", "dist/main.js"]

@@ -67,6 +67,10 @@ describe('the fleet on a real broker', { timeout: 600_000 }, () => {
         LOG_LEVEL: 'info',
         HEARTBEAT_INTERVAL_MS: '1000',
         MODEL_OFFLINE_LATENCY_MS: '50',
+        ...(process.env.OTEL_EXPORTER_OTLP_ENDPOINT && {
+          OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_EXPORTER_OTLP_ENDPOINT,
+          OTEL_BSP_SCHEDULE_DELAY: '200',
+        }),
       },
     });
   });
@@ -133,6 +137,50 @@ describe('the fleet on a real broker', { timeout: 600_000 }, () => {
       }
     }
   });
+
+  it(
+    'one workflow is one trace in Jaeger, with spans from the coordinator, research, the claim winner and seo',
+    {
+      skip: process.env.JAEGER_QUERY_URL
+        ? false
+        : 'JAEGER_QUERY_URL is not set (make test runs this under scripts/with-jaeger.sh)',
+    },
+    async () => {
+      const topic = `e2e-${run}-traced`;
+      const workflow = await submit(topic);
+      const [result] = await eventually(
+        () => resultsFor([topic]),
+        (found) => found.length > 0,
+      );
+      const winner = result?.value.agent;
+      const query = `${process.env.JAEGER_QUERY_URL}/api/traces?service=coordinator&tags=${encodeURIComponent(
+        JSON.stringify({ 'workflow.id': workflow }),
+      )}&limit=20&lookback=1h`;
+      interface JaegerTrace {
+        traceID: string;
+        spans: { operationName: string; processID: string }[];
+        processes: Record<string, { serviceName: string }>;
+      }
+      const services = (trace: JaegerTrace) =>
+        new Set(trace.spans.map((span) => trace.processes[span.processID]?.serviceName));
+      const traces = await eventually(
+        async () => ((await (await fetch(query)).json()) as { data: JaegerTrace[] }).data ?? [],
+        (found) =>
+          found.some((trace) =>
+            ['coordinator', 'research', winner, 'seo'].every((name) => services(trace).has(name)),
+          ),
+        60_000,
+      );
+      assert.equal(traces.length, 1, 'the workflow is a single trace');
+      const trace = traces[0] as JaegerTrace;
+      const seen = services(trace);
+      for (const name of ['coordinator', 'research', winner, 'seo'])
+        assert.ok(seen.has(name), `${name} has spans in the trace`);
+      console.log(
+        `trace ${trace.traceID}: ${trace.spans.length} spans from ${[...seen].sort().join(', ')}`,
+      );
+    },
+  );
 
   it('every agent exports its own consumer lag; the coordinator exports the whole fleet’s', async () => {
     const scrape = async (agent: AgentName) =>

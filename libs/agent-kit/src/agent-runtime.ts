@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
 import type { Kafka, KafkaConnection } from '@paxfleet/kafka';
 import {
@@ -73,6 +74,31 @@ export interface AgentDeps {
   readonly clock?: () => number;
 }
 
+/** Model calls as CLIENT spans in the workflow's trace. */
+function tracedModel(model: ModelProvider): ModelProvider {
+  const tracer = trace.getTracer('@paxfleet/agent-kit');
+  return {
+    name: model.name,
+    complete: (request) =>
+      tracer.startActiveSpan(
+        `chat ${model.name}`,
+        { kind: SpanKind.CLIENT, attributes: { 'gen_ai.system': model.name } },
+        async (span) => {
+          try {
+            const completion = await model.complete(request);
+            span.setAttribute('gen_ai.response.model', completion.model);
+            return completion;
+          } catch (error) {
+            span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+            throw error;
+          } finally {
+            span.end();
+          }
+        },
+      ),
+  };
+}
+
 function traceFields(traceparent: string | undefined): { trace_id?: string; span_id?: string } {
   const [, traceId, spanId] = traceparent?.split('-') ?? [];
   return traceId && spanId ? { trace_id: traceId, span_id: spanId } : {};
@@ -95,6 +121,7 @@ export class AgentRuntime<K extends TopicName> {
   readonly #metrics: AgentMetrics;
   #joined = false;
   #connected = false;
+  readonly #tracedModel: ModelProvider;
 
   constructor(definition: AgentDefinition<K>, deps: AgentDeps) {
     this.#definition = definition;
@@ -122,6 +149,7 @@ export class AgentRuntime<K extends TopicName> {
         })
       : undefined;
     this.#guard = new StalenessGuard(definition.maxEventAgeMs, definition.stalePolicy);
+    this.#tracedModel = tracedModel(deps.model);
     this.#metrics = new AgentMetrics(deps.metrics, definition.name);
     this.#processor = new ExactlyOnceProcessor({
       kafka: deps.kafka,
@@ -227,7 +255,7 @@ export class AgentRuntime<K extends TopicName> {
       record,
       outbox,
       logger,
-      model: this.#deps.model,
+      model: this.#tracedModel,
       blobs: this.#deps.blobs,
       clock: this.#clock,
       progress: async (step, totalSteps, status) => {

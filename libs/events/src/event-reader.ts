@@ -4,6 +4,7 @@ import type { EventProducer } from './event-producer.ts';
 import { contextFromHeaders, type EventContext } from './headers.ts';
 import type { TopicName, TopicValues } from './generated/events.ts';
 import type { EventRegistry } from './registry.ts';
+import { withConsumerSpan } from './tracing.ts';
 import type { ProcessorLogger } from './exactly-once.ts';
 
 export type ReadRecord<K extends TopicName> = {
@@ -103,6 +104,7 @@ export class EventReader<K extends TopicName> {
       );
       return;
     }
-    await this.#options.handle(record);
+    const traced = { ...record, context: record.context ?? { workflowId: 'unknown' } };
+    await withConsumerSpan(traced, this.#options.groupId, () => this.#options.handle(record));
   }
 }

@@ -24,6 +24,7 @@ import {
   type SendOptions,
 } from './records.ts';
 import type { EventRegistry } from './registry.ts';
+import { withConsumerSpan } from './tracing.ts';
 
 /** One decoded input record, typed by its topic. */
 export type InputRecord<K extends TopicName> = {
@@ -292,7 +293,9 @@ export class ExactlyOnceProcessor<K extends TopicName> {
       },
     };
     try {
-      await this.#options.transform(record, outbox);
+      await withConsumerSpan(record, this.#options.groupId, () =>
+        this.#options.transform(record, outbox),
+      );
       this.#attempts.delete(attemptKey);
       return { kind: 'done', outputs };
     } catch (error) {

@@ -50,9 +50,10 @@ export function eventHeaders(
   context: EventContext,
   eventType: string,
   producer: string,
+  traceparent = context.traceparent ?? newTraceparent(),
 ): Record<string, string> {
   return {
-    [HEADER.traceparent]: context.traceparent ?? newTraceparent(),
+    [HEADER.traceparent]: traceparent,
     [HEADER.workflowId]: context.workflowId,
     [HEADER.eventType]: eventType,
     [HEADER.producer]: producer,

@@ -51,6 +51,7 @@ export {
   type TopicPartition,
   type Transform,
 } from './exactly-once.ts';
+export { producerTraceparent, traceContextOf, withConsumerSpan } from './tracing.ts';
 export { EventReader, type EventReaderOptions, type ReadRecord } from './event-reader.ts';
 export { applyCatalog, topicConfigs, type ApplyOptions, type ApplyReport } from './topic-admin.ts';
 export type * from './generated/events.ts';

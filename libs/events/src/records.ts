@@ -1,5 +1,6 @@
 import { EventsError } from './errors.ts';
 import { eventHeaders, type EventContext } from './headers.ts';
+import { producerTraceparent } from './tracing.ts';
 import type { TopicName, TopicValues } from './generated/events.ts';
 import type { EventRegistry } from './registry.ts';
 
@@ -34,7 +35,12 @@ export function encodeRecord<K extends TopicName>(
   const valueEventType = (value as { event_type?: unknown }).event_type;
   const eventType =
     options.eventType ?? (typeof valueEventType === 'string' ? valueEventType : spec.valueSchema);
-  const headers = eventHeaders(context, eventType, producer);
+  const headers = eventHeaders(
+    context,
+    eventType,
+    producer,
+    producerTraceparent(topic, context, eventType),
+  );
   const size =
     encoded.length +
     Buffer.byteLength(key) +

@@ -56,8 +56,14 @@ export class FleetProcess {
     const log = createWriteStream(join(this.#options.logDir, `${this.agent}.log`), { flags: 'a' });
     this.#child = spawn(
       process.execPath,
-      ['--conditions=paxfleet-source', join(repository, 'services', this.agent, 'src', 'main.ts')],
+      [
+        '--conditions=paxfleet-source',
+        '--import',
+        '@paxfleet/telemetry/instrumentation',
+        join(repository, 'services', this.agent, 'src', 'main.ts'),
+      ],
       {
+        cwd: join(repository, 'services', this.agent),
         env: {
           ...process.env,
           ...this.#options.env,
@@ -66,6 +72,7 @@ export class FleetProcess {
           PORT: String(this.port),
           HOST: '127.0.0.1',
           INSTANCE_ID: `${this.agent}-local`,
+          OTEL_SERVICE_NAME: this.agent,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
