@@ -41,8 +41,8 @@ test: typecheck lint format-check test-unit test-k8s test-alerts test-images tes
 test-unit: $(INSTALLED) ## unit tests (no broker)
 	@pnpm run --silent test:unit
 
-test-int: $(INSTALLED) ## integration tests on a real broker (started and stopped here unless KAFKA_BROKERS is set)
-	@scripts/with-kafka.sh pnpm run --silent test:int
+test-int: $(INSTALLED) ## integration tests on a real broker and Jaeger (started and stopped here unless KAFKA_BROKERS, OTEL_EXPORTER_OTLP_ENDPOINT and JAEGER_QUERY_URL are set)
+	@scripts/with-kafka.sh scripts/with-jaeger.sh pnpm run --silent test:int
 
 test-k8s: $(INSTALLED) ## helm lint/template, kubeconform (offline schemas), manifest policy and drift checks
 	@scripts/check-k8s.sh
