@@ -176,9 +176,13 @@ describe('the fleet on a real broker', { timeout: 600_000 }, () => {
       const seen = services(trace);
       for (const name of ['coordinator', 'research', winner, 'seo'])
         assert.ok(seen.has(name), `${name} has spans in the trace`);
-      console.log(
-        `trace ${trace.traceID}: ${trace.spans.length} spans from ${[...seen].sort().join(', ')}`,
-      );
+      const perService = new Map<string, number>();
+      for (const span of trace.spans) {
+        const name = trace.processes[span.processID]?.serviceName ?? '?';
+        perService.set(name, (perService.get(name) ?? 0) + 1);
+      }
+      const counts = [...perService].sort().map(([name, count]) => `${name} ${count}`);
+      console.log(`trace ${trace.traceID}: ${trace.spans.length} spans (${counts.join(', ')})`);
     },
   );
 
