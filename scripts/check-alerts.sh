@@ -18,26 +18,8 @@ PROMTOOL=scripts/promtool.sh
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-passed=0
-failed=0
-
-# check <name> <command...>: runs the command; prints PASS with its last output line,
-# or FAIL with its output.
-check() {
-  local name="$1"
-  shift
-  local log="$WORK/log" start end
-  start="$(date +%s%N)"
-  if "$@" >"$log" 2>&1; then
-    end="$(date +%s%N)"
-    passed=$((passed + 1))
-    printf 'PASS  %s (%d ms)%s\n' "$name" $(((end - start) / 1000000)) "$(grep -v '^ *$' "$log" | tail -n 1 | sed 's/^ */: /; s/^: $//')"
-  else
-    failed=$((failed + 1))
-    printf 'FAIL  %s\n' "$name"
-    sed 's/^/      /' "$log" | tail -n 60
-  fi
-}
+# shellcheck source=scripts/lib/check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 
 # Every `- alert: X` of the rules file has, in the tests, an alert_rule_test for X
 # expecting it to fire (exp_alerts with entries) and one expecting none (exp_alerts: []).
@@ -82,5 +64,4 @@ check "promtool check rules $RULES" "$PROMTOOL" check rules "$RULES"
 check "promtool test rules $TESTS" "$PROMTOOL" test rules "$TESTS"
 check "every alert has a firing and a quiet test" every_alert_tested
 
-echo "$passed passed, $failed failed"
-[[ "$failed" -eq 0 ]]
+check_summary

@@ -37,25 +37,8 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-passed=0
-failed=0
-
-# check <name> <command...>: as in scripts/check-k8s.sh.
-check() {
-  local name="$1"
-  shift
-  local log="$WORK/log" start end
-  start="$(date +%s%N)"
-  if "$@" >"$log" 2>&1; then
-    end="$(date +%s%N)"
-    passed=$((passed + 1))
-    printf 'PASS  %s (%d ms)%s\n' "$name" $(((end - start) / 1000000)) "$(tail -n 1 "$log" | sed 's/^ */: /; s/^: $//')"
-  else
-    failed=$((failed + 1))
-    printf 'FAIL  %s\n' "$name"
-    sed 's/^/      /' "$log" | tail -n 40
-  fi
-}
+# shellcheck source=scripts/lib/check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 
 # The image's environment (Dockerfile ENV) and nothing from this shell.
 IMAGE_ENV=(env -i PATH="$PATH" NODE_ENV=production PORT=8080 HOST=0.0.0.0 UV_THREADPOOL_SIZE=16)
@@ -262,5 +245,4 @@ for service in "${services[@]}"; do
 done
 
 echo "image bundles checked in $(($(date +%s) - start)) s"
-echo "$passed passed, $failed failed"
-[[ "$failed" -eq 0 ]]
+check_summary

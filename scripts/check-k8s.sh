@@ -24,27 +24,8 @@ KUBECONFORM_ARGS=(
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
-passed=0
-failed=0
-
-# check <name> <command...>: runs the command; prints PASS with its last output line,
-# or FAIL with its output. Commands run under `if`, where set -e is off: the
-# functions below return on their first failing step themselves.
-check() {
-  local name="$1"
-  shift
-  local log="$WORK/log" start end
-  start="$(date +%s%N)"
-  if "$@" >"$log" 2>&1; then
-    end="$(date +%s%N)"
-    passed=$((passed + 1))
-    printf 'PASS  %s (%d ms)%s\n' "$name" $(((end - start) / 1000000)) "$(tail -n 1 "$log" | sed 's/^ */: /; s/^: $//')"
-  else
-    failed=$((failed + 1))
-    printf 'FAIL  %s\n' "$name"
-    sed 's/^/      /' "$log" | tail -n 40
-  fi
-}
+# shellcheck source=scripts/lib/check.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 
 # Multi-document YAML -> one JSON object per line, parsed by sigs.k8s.io/yaml inside helm.
 yaml_docs_to_jsonl() { # in.yaml out.jsonl
@@ -117,5 +98,4 @@ done
 check "kubeconform -strict k8s/" "$KUBECONFORM" "${KUBECONFORM_ARGS[@]}" k8s
 check "k8s/topics and k8s/users match schemas/topics.json" node scripts/gen-k8s-topics.mjs --check
 
-echo "$passed passed, $failed failed"
-[[ "$failed" -eq 0 ]]
+check_summary
