@@ -53,6 +53,8 @@ BUILD_RECIPE=1
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 HOST=127.0.0.1
+# shellcheck source=scripts/lib/local-server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/local-server.sh"
 
 BIN_DIR="$ROOT/.tools/bin"
 JAEGER_BIN="$BIN_DIR/jaeger"
@@ -95,17 +97,6 @@ check_port_number() {
   fi
 }
 
-# 0 if something listens on (or accepts TCP connections on) HOST:$1.
-port_in_use() {
-  local port=$1
-  if command -v ss >/dev/null 2>&1; then
-    [[ -n $(ss -Htln "( sport = :$port )" 2>/dev/null) ]] && return 0
-  fi
-  (
-    exec 2>/dev/null
-    exec 3<>"/dev/tcp/$HOST/$port"
-  )
-}
 
 installed() {
   [[ -x $JAEGER_BIN && -f $STAMP && "$(<"$STAMP")" == "$STAMP_VALUE" ]]
@@ -280,34 +271,10 @@ wait_ready() {
   return 1
 }
 
-alive() {
-  local pid
-  for pid in $1; do
-    if kill -0 "$pid" 2>/dev/null; then echo "$pid"; fi
-  done
-}
 
-# Stops the Jaeger of this run dir: SIGTERM, up to 20 s, then SIGKILL.
+# Stops the Jaeger of this run: SIGTERM, up to 20 s, then SIGKILL.
 stop_jaeger() {
-  local pids i
-  pids=$(jaeger_pids)
-  [[ -n $pids ]] || return 0
-  # shellcheck disable=SC2086 # word splitting of the pid list is intended
-  kill -TERM $pids 2>/dev/null || true
-  for ((i = 0; i < 200; i++)); do
-    pids=$(alive "$pids")
-    [[ -z $pids ]] && return 0
-    sleep 0.1
-  done
-  note "Jaeger did not stop within 20s: killing it"
-  # shellcheck disable=SC2086
-  kill -KILL $pids 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
-    pids=$(alive "$pids")
-    [[ -z $pids ]] && return 0
-    sleep 0.1
-  done
-  return 0
+  stop_processes Jaeger "$(jaeger_pids)"
 }
 
 cmd_up() {

@@ -36,6 +36,8 @@ KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 KAFKA_HEAP=${KAFKA_HEAP:--Xms256m -Xmx512m}
 KAFKA_READY_TIMEOUT=${KAFKA_READY_TIMEOUT:-60}
 HOST=127.0.0.1
+# shellcheck source=scripts/lib/local-server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/local-server.sh"
 
 STATE_DIR="$ROOT/.kafka"
 LOCK_DIR="$STATE_DIR/locks"
@@ -73,18 +75,6 @@ check_port_number() {
   fi
 }
 
-# 0 if something accepts TCP connections on HOST:$1.
-port_in_use() {
-  local port=$1
-  if command -v ss >/dev/null 2>&1; then
-    # Any listener that would make binding HOST:port fail.
-    [[ -n $(ss -Htln "( sport = :$port )" 2>/dev/null) ]] && return 0
-  fi
-  (
-    exec 2>/dev/null
-    exec 3<>"/dev/tcp/$HOST/$port"
-  )
-}
 
 require_java() {
   command -v java >/dev/null 2>&1 || die "java not found on PATH (Java 17+ is needed)"
@@ -326,35 +316,10 @@ wait_ready() {
   return 1
 }
 
-# Those of the given pids that still exist.
-alive() {
-  local pid
-  for pid in $1; do
-    if kill -0 "$pid" 2>/dev/null; then echo "$pid"; fi
-  done
-}
 
-# Stops the broker of this data dir: SIGTERM, up to 20 s, then SIGKILL.
+# Stops the broker of this run: SIGTERM, up to 20 s, then SIGKILL.
 stop_broker() {
-  local pids i
-  pids=$(broker_pids)
-  [[ -n $pids ]] || return 0
-  # shellcheck disable=SC2086 # word splitting of the pid list is intended
-  kill -TERM $pids 2>/dev/null || true
-  for ((i = 0; i < 200; i++)); do
-    pids=$(alive "$pids")
-    [[ -z $pids ]] && return 0
-    sleep 0.1
-  done
-  note "broker did not stop within 20s: killing it"
-  # shellcheck disable=SC2086
-  kill -KILL $pids 2>/dev/null || true
-  for ((i = 0; i < 50; i++)); do
-    pids=$(alive "$pids")
-    [[ -z $pids ]] && return 0
-    sleep 0.1
-  done
-  return 0
+  stop_processes broker "$(broker_pids)"
 }
 
 cmd_down() {

@@ -31,22 +31,14 @@ fi
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 JAEGER_SH="$SCRIPT_DIR/jaeger.sh"
 HOST=127.0.0.1
+# shellcheck source=scripts/lib/local-server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/local-server.sh"
 MAX_TRIES=50
 STEP=10
 # OTLP HTTP, OTLP gRPC, query HTTP, query gRPC, health
 FIRST_PORTS=(14318 14317 16687 16688 13134)
 VARS=(JAEGER_OTLP_HTTP_PORT JAEGER_OTLP_GRPC_PORT JAEGER_QUERY_PORT JAEGER_QUERY_GRPC_PORT JAEGER_HEALTH_PORT)
 
-port_in_use() {
-  if command -v ss >/dev/null 2>&1 &&
-    [[ -n $(ss -Htln "( sport = :$1 )" 2>/dev/null) ]]; then
-    return 0
-  fi
-  (
-    exec 2>/dev/null
-    exec 3<>"/dev/tcp/$HOST/$1"
-  )
-}
 
 started=0
 child=

@@ -25,19 +25,11 @@ fi
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KAFKA_SH="$SCRIPT_DIR/kafka.sh"
 HOST=127.0.0.1
+# shellcheck source=scripts/lib/local-server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/local-server.sh"
 FIRST_PORT=19092
 MAX_TRIES=50
 
-port_in_use() {
-  if command -v ss >/dev/null 2>&1 &&
-    [[ -n $(ss -Htln "( sport = :$1 )" 2>/dev/null) ]]; then
-    return 0
-  fi
-  (
-    exec 2>/dev/null
-    exec 3<>"/dev/tcp/$HOST/$1"
-  )
-}
 
 started=0
 child=

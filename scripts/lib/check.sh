@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the scripts/check-*.sh scripts: one PASS/FAIL line per check and a
 # closing "N passed, M failed". The sourcing script sets WORK to a scratch folder.
 passed=0
