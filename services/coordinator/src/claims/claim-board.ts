@@ -17,7 +17,6 @@ export class ClaimBoard {
   readonly #historyLength: number;
   readonly #keys = new Map<string, { current: ClaimRecord; history: ClaimRecord[] }>();
   #following = false;
-  #skipped = 0;
 
   constructor(
     connection: KafkaConnection,
@@ -32,11 +31,6 @@ export class ClaimBoard {
 
   get following(): boolean {
     return this.#following;
-  }
-
-  /** Records on content-claims that could not be read as claim decisions. */
-  get skipped(): number {
-    return this.#skipped;
   }
 
   async start(): Promise<void> {
@@ -55,7 +49,6 @@ export class ClaimBoard {
           this.#add(codec.decode(record.value).value);
         } catch {
           // A record that is not a claim decision has no place on the board.
-          this.#skipped += 1;
         }
       },
     );
