@@ -13,7 +13,7 @@ WORKSPACE_MANIFESTS := package.json pnpm-lock.yaml pnpm-workspace.yaml .node-ver
 INSTALLED := node_modules/.paxfleet-installed
 
 .PHONY: help install build typecheck lint format format-check test test-unit test-int test-k8s \
-	test-images test-alerts images kafka-up kafka-down topics demo bench clean
+	test-images test-alerts images timeline kafka-up kafka-down topics demo bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ bench: $(INSTALLED) ## benchmarks on a local broker (figures go in README.md)
 
 demo: $(INSTALLED) ## run the fleet on one machine (local broker unless KAFKA_BROKERS is set; DEMO_ARGS=--once)
 	@scripts/demo.sh $(DEMO_ARGS)
+
+timeline: $(INSTALLED) ## replay one workflow from every topic in time order: make timeline WORKFLOW=workflow_7k2p9x0q
+	@pnpm --filter @paxfleet/cli -s run timeline $(WORKFLOW)
 
 topics: $(INSTALLED) ## apply schemas/topics.json to the cluster in KAFKA_BROKERS
 	@pnpm --filter @paxfleet/events -s run topics:apply

@@ -4,7 +4,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { startFleet, stopFleet, type AgentName, type FleetProcess } from '@paxfleet/cli';
+import {
+  formatTimeline,
+  startFleet,
+  stopFleet,
+  workflowTimeline,
+  type AgentName,
+  type FleetProcess,
+} from '@paxfleet/cli';
 import { createKafka, kafkaConnectionFromEnv, TopicConfigAdmin } from '@paxfleet/kafka';
 import { applyCatalog, eventRegistry } from '@paxfleet/events';
 import { readTopic } from './topic-log.ts';
@@ -185,6 +192,47 @@ describe('the fleet on a real broker', { timeout: 600_000 }, () => {
       console.log(`trace ${trace.traceID}: ${trace.spans.length} spans (${counts.join(', ')})`);
     },
   );
+
+  it('a workflow replays as a timeline from every topic, in causal order', async () => {
+    const topic = `e2e-${run}-timeline`;
+    const workflow = await submit(topic);
+    await eventually(
+      async () =>
+        (await readTopic('seo-reports')).filter(
+          (event) => event.value.work_key === `content:${topic}`,
+        ),
+      (found) => found.length > 0,
+    );
+    const timeline = await workflowTimeline(
+      kafkaConnectionFromEnv(process.env, 'timeline-test'),
+      eventRegistry(),
+      workflow,
+    );
+    const first = (name: string) => timeline.findIndex((entry) => entry.topic === name);
+    assert.equal(timeline[0]?.topic, 'research-tasks', 'the task starts the workflow');
+    const order = [
+      'research-tasks',
+      'research-events',
+      'claim-requests',
+      'content-claims',
+      'content-results',
+      'seo-reports',
+    ];
+    const firsts = order.map(first);
+    assert.ok(
+      firsts.every((index) => index >= 0),
+      `every step is in the timeline: ${firsts.join(', ')}`,
+    );
+    assert.deepEqual(
+      [...firsts].sort((x, y) => x - y),
+      firsts,
+      `in order: ${order.join(' < ')}`,
+    );
+    assert.ok(
+      timeline.some((entry) => entry.topic === 'agent-activity' && entry.producer === 'seo'),
+    );
+    console.log(formatTimeline(timeline.filter((entry) => entry.topic !== 'agent-progress')));
+  });
 
   it('every agent exports its own consumer lag; the coordinator exports the whole fleet’s', async () => {
     const scrape = async (agent: AgentName) =>

@@ -6,3 +6,4 @@ export {
   type AgentName,
   type FleetOptions,
 } from './fleet.ts';
+export { formatTimeline, workflowTimeline, type TimelineEntry } from './timeline.ts';
