@@ -27,3 +27,4 @@ export {
   type PartitionStart,
   type StartPosition,
 } from './partition-reader.ts';
+export { createProtocolAdmin, type ProtocolAdmin } from './protocol-admin.ts';

@@ -1,10 +1,6 @@
-import { readFileSync } from 'node:fs';
-import {
-  Admin as ProtocolAdmin,
-  ConfigResourceTypes,
-  IncrementalAlterConfigOperationTypes,
-} from '@platformatic/kafka';
+import { ConfigResourceTypes, IncrementalAlterConfigOperationTypes } from '@platformatic/kafka';
 import type { KafkaConnection } from './connection.ts';
+import { createProtocolAdmin, type ProtocolAdmin } from './protocol-admin.ts';
 import { KafkaError } from './errors.ts';
 
 export interface ClusterInfo {
@@ -22,20 +18,7 @@ export class TopicConfigAdmin {
   readonly #admin: ProtocolAdmin;
 
   constructor(connection: KafkaConnection) {
-    this.#admin = new ProtocolAdmin({
-      clientId: `${connection.clientId}-configs`,
-      bootstrapBrokers: [...connection.brokers],
-      ...(connection.sasl && {
-        sasl: {
-          mechanism: connection.sasl.mechanism,
-          username: connection.sasl.username,
-          password: connection.sasl.password,
-        },
-      }),
-      ...(connection.securityProtocol.endsWith('ssl') && {
-        tls: connection.caLocation ? { ca: readFileSync(connection.caLocation) } : {},
-      }),
-    });
+    this.#admin = createProtocolAdmin(connection, 'configs');
   }
 
   async cluster(): Promise<ClusterInfo> {

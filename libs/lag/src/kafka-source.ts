@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
-import { Admin as ProtocolAdmin } from '@platformatic/kafka';
 import {
   createKafka,
+  createProtocolAdmin,
   IsolationLevel,
   type Admin,
+  type ProtocolAdmin,
   type KafkaConnection,
   type KafkaError,
 } from '@paxfleet/kafka';
@@ -61,7 +61,10 @@ export class KafkaLagSource implements LagSource {
 
   constructor(connection: KafkaConnection, options: KafkaLagSourceOptions = {}) {
     this.#admin = createKafka(connection).admin();
-    this.#offsets = protocolAdmin(connection, options.requestTimeoutMs ?? 5000);
+    this.#offsets = createProtocolAdmin(connection, 'lag', {
+      timeoutMs: options.requestTimeoutMs ?? 5000,
+      retries: 3,
+    });
     this.#reader = new FirstRecordReader(connection, {
       ...(options.readers !== undefined && { concurrency: options.readers }),
       clientId: `${connection.clientId}-lag`,
@@ -138,24 +141,4 @@ export class KafkaLagSource implements LagSource {
 
 function closedError(): LagError {
   return new LagError('LAG_REFRESH_FAILED', 'the lag source is closed');
-}
-
-/** A pure-protocol admin client with the connection's brokers, SASL and TLS settings. */
-function protocolAdmin(connection: KafkaConnection, timeoutMs: number): ProtocolAdmin {
-  return new ProtocolAdmin({
-    clientId: `${connection.clientId}-lag`,
-    bootstrapBrokers: [...connection.brokers],
-    timeout: timeoutMs,
-    retries: 3,
-    ...(connection.sasl && {
-      sasl: {
-        mechanism: connection.sasl.mechanism,
-        username: connection.sasl.username,
-        password: connection.sasl.password,
-      },
-    }),
-    ...(connection.securityProtocol.endsWith('ssl') && {
-      tls: connection.caLocation ? { ca: readFileSync(connection.caLocation) } : {},
-    }),
-  });
 }
