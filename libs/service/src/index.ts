@@ -14,6 +14,7 @@ export {
 export {
   createLogger,
   processorLogger,
+  silentLogger,
   type LogFields,
   type LoggerOptions,
   type ServiceLogger,

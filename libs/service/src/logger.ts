@@ -103,3 +103,14 @@ export function processorLogger(logger: ServiceLogger): ProcessorLogger {
     error: (message, fields) => logger.error(message, fields),
   };
 }
+
+/** A logger that drops everything: the default where logging is optional, and for tests. */
+export const silentLogger: ServiceLogger = {
+  level: 'error',
+  error() {},
+  warn() {},
+  info() {},
+  debug() {},
+  isLevelEnabled: () => false,
+  child: () => silentLogger,
+};

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { ServiceError } from './errors.ts';
-import type { ServiceLogger } from './logger.ts';
+import { silentLogger, type ServiceLogger } from './logger.ts';
 
 /** Work to finish before the process exits: stop the processor, disconnect the producer. */
 export type ShutdownHook = (() => unknown) | { readonly name: string; readonly run: () => unknown };
@@ -32,16 +32,6 @@ export interface RunningService {
 
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
 
-const silent: ServiceLogger = {
-  level: 'error',
-  error() {},
-  warn() {},
-  info() {},
-  debug() {},
-  isLevelEnabled: () => false,
-  child: () => silent,
-};
-
 function hookName(hook: ShutdownHook, index: number): string {
   if (typeof hook === 'object') return hook.name;
   return hook.name !== '' ? hook.name : `hook ${index + 1}`;
@@ -61,7 +51,8 @@ export async function runService(
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
   const hooks = options.onShutdown ?? [];
   const exit = options.exit ?? ((code: number) => process.exit(code));
-  const logger = options.logger ?? (app.hasDecorator('logger') ? app.logger : undefined) ?? silent;
+  const logger =
+    options.logger ?? (app.hasDecorator('logger') ? app.logger : undefined) ?? silentLogger;
 
   let url: string;
   try {

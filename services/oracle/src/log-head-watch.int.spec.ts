@@ -1,23 +1,14 @@
+import { silentLogger } from '@paxfleet/service';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EventProducer, type ContentResult, type ResearchEvent } from '@paxfleet/events';
 import { isolatedTopics } from '@paxfleet/events/testing';
 import { kafkaConnectionFromEnv } from '@paxfleet/kafka';
 import { eventually, testKafka, uniqueName } from '@paxfleet/kafka/testing';
-import type { ServiceLogger } from '@paxfleet/service';
 import { LogHeadWatch } from './log-head-watch.ts';
 import { NewestEvents, type AuditedEvent } from './oracle-agent.ts';
 
 const kafka = testKafka('oracle-log-head-test');
-const silent: ServiceLogger = {
-  level: 'error',
-  error() {},
-  warn() {},
-  info() {},
-  debug() {},
-  isLevelEnabled: () => false,
-  child: () => silent,
-};
 
 function research(topic: string, id: string): ResearchEvent {
   return {
@@ -73,7 +64,7 @@ describe('LogHeadWatch on a real broker', () => {
         seen.push(event);
         newest.observe(event);
       },
-      logger: silent,
+      logger: silentLogger,
       retryDelayMs: 200,
     });
     watches.push(instance);

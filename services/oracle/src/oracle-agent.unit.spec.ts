@@ -1,3 +1,4 @@
+import { silentLogger } from '@paxfleet/service';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StalenessGuard, type Work } from '@paxfleet/agent-kit';
@@ -16,17 +17,6 @@ import { NewestEvents, oracleAgent, type OracleTopic } from './oracle-agent.ts';
 const minute = 60_000;
 const hour = 60 * minute;
 const maxEventAgeMs = 10 * minute;
-
-type Logger = Work<OracleTopic>['logger'];
-const silent: Logger = {
-  level: 'error',
-  error() {},
-  warn() {},
-  info() {},
-  debug() {},
-  isLevelEnabled: () => false,
-  child: () => silent,
-};
 
 const context: EventContext = { workflowId: 'workflow_7k2p' };
 
@@ -124,7 +114,7 @@ function fakeWork(record: InputRecord<OracleTopic>, blobs: Record<string, string
       send: (topic, key, value) =>
         void sent.push({ topic, key, value: value as unknown as Record<string, unknown> }),
     },
-    logger: silent,
+    logger: silentLogger,
     model: new OfflineModelProvider(),
     blobs: store,
     clock: () => now,

@@ -1,20 +1,10 @@
+import { silentLogger } from '@paxfleet/service';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Work } from '@paxfleet/agent-kit';
 import type { BlobStore, ContentResult, EventContext, TopicName } from '@paxfleet/events';
 import { OfflineModelProvider, type ModelProvider } from '@paxfleet/models';
 import { seoAgent } from './seo-agent.ts';
-
-type Logger = Work<'content-results'>['logger'];
-const silent: Logger = {
-  level: 'error',
-  error() {},
-  warn() {},
-  info() {},
-  debug() {},
-  isLevelEnabled: () => false,
-  child: () => silent,
-};
 
 interface Sent {
   readonly topic: TopicName;
@@ -73,7 +63,7 @@ function fakeWork(
     outbox: {
       send: (topic, key, value, ctx) => void sent.push({ topic, key, value, context: ctx }),
     },
-    logger: silent,
+    logger: silentLogger,
     model,
     blobs: store,
     clock: () => 5_000,
