@@ -14,10 +14,61 @@ export function parseRetryAfter(value: string | null | undefined, now: number): 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
-/** OpenAI's retry-after-ms header: a plain number of milliseconds. */
-function retryAfterMilliseconds(value: string | null): number | undefined {
-  const text = value?.trim();
-  return text && /^\d+(?:\.\d+)?$/.test(text) ? Math.round(Number(text)) : undefined;
+/** How long the server asks to wait: retry-after-ms (OpenAI, milliseconds), else Retry-After. */
+export function retryAfterFromHeaders(headers: Headers, now: number): number | undefined {
+  const milliseconds = headers.get('retry-after-ms')?.trim();
+  if (milliseconds && /^\d+(?:\.\d+)?$/.test(milliseconds)) return Math.round(Number(milliseconds));
+  return parseRetryAfter(headers.get('retry-after'), now);
+}
+
+/**
+ * The ModelError for a fetch that threw before any response: the caller
+ * aborted, the timeout fired, or the network failed (with the useful part of
+ * fetch's "fetch failed", e.g. ECONNREFUSED). `secrets` are scrubbed.
+ */
+export function modelErrorForFetchFailure(
+  error: unknown,
+  call: {
+    readonly what: string;
+    readonly callerSignal: AbortSignal | undefined;
+    readonly timeout: AbortSignal;
+    readonly timeoutMs: number;
+    readonly secrets?: readonly (string | undefined)[];
+  },
+): ModelError {
+  if (call.callerSignal?.aborted) {
+    return new ModelError('MODEL_ABORTED', `the caller aborted the call to ${call.what}`, {
+      cause: call.callerSignal.reason,
+    });
+  }
+  if (call.timeout.aborted) {
+    return new ModelError(
+      'MODEL_TIMEOUT',
+      `${call.what} did not answer within ${call.timeoutMs} ms`,
+      {
+        cause: error,
+        details: { timeoutMs: call.timeoutMs },
+      },
+    );
+  }
+  const reason = error instanceof Error ? describeNetworkError(error) : String(error);
+  return new ModelError(
+    'MODEL_UNAVAILABLE',
+    `${call.what} is unreachable: ${scrub(reason, call.secrets ?? [])}`,
+    {
+      cause: error,
+    },
+  );
+}
+
+/** fetch says only "fetch failed"; the useful part (ECONNREFUSED...) is in the cause. */
+function describeNetworkError(error: Error): string {
+  const cause = error.cause;
+  if (cause instanceof Error) {
+    const code = (cause as Error & { code?: unknown }).code;
+    return typeof code === 'string' ? `${code} (${cause.message})` : cause.message;
+  }
+  return error.message;
 }
 
 export interface HttpFailure {
@@ -41,9 +92,7 @@ export function modelErrorForResponse(
   const details: Record<string, unknown> = { status: failure.status };
   const suffix = reason ? `: ${reason}` : '';
   if (failure.status === 429) {
-    const retryAfterMs =
-      retryAfterMilliseconds(failure.headers.get('retry-after-ms')) ??
-      parseRetryAfter(failure.headers.get('retry-after'), options.now);
+    const retryAfterMs = retryAfterFromHeaders(failure.headers, options.now);
     if (retryAfterMs !== undefined) details.retryAfterMs = retryAfterMs;
     const wait = retryAfterMs === undefined ? '' : ` (retry after ${retryAfterMs} ms)`;
     return new ModelError('MODEL_RATE_LIMITED', `${what} is rate limiting us${wait}${suffix}`, {

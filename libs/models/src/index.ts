@@ -10,7 +10,13 @@ export {
   OpenAICompatibleProvider,
   type OpenAICompatibleProviderOptions,
 } from './openai-provider.ts';
-export { modelErrorForResponse, parseRetryAfter, type HttpFailure } from './http-errors.ts';
+export {
+  modelErrorForFetchFailure,
+  modelErrorForResponse,
+  parseRetryAfter,
+  retryAfterFromHeaders,
+  type HttpFailure,
+} from './http-errors.ts';
 export {
   DEFAULT_BASE_DELAY_MS,
   DEFAULT_MAX_ATTEMPTS,

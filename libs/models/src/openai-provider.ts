@@ -1,5 +1,10 @@
 import { ModelError } from './errors.ts';
-import { isRecord, modelErrorForResponse, scrub } from './http-errors.ts';
+import {
+  isRecord,
+  modelErrorForFetchFailure,
+  modelErrorForResponse,
+  scrub,
+} from './http-errors.ts';
 import type { Completion, CompletionRequest, ModelProvider } from './model-provider.ts';
 
 export interface OpenAICompatibleProviderOptions {
@@ -66,7 +71,13 @@ export class OpenAICompatibleProvider implements ModelProvider {
       responseHeaders = response.headers;
       body = await response.text();
     } catch (error) {
-      throw this.#failure(error, request.signal, timeout);
+      throw modelErrorForFetchFailure(error, {
+        what: `model endpoint ${this.#where}`,
+        callerSignal: request.signal,
+        timeout,
+        timeoutMs: this.#timeoutMs,
+        secrets: [this.#apiKey],
+      });
     }
 
     if (status < 200 || status > 299) {
@@ -116,46 +127,6 @@ export class OpenAICompatibleProvider implements ModelProvider {
         : {}),
     };
   }
-
-  #failure(
-    error: unknown,
-    callerSignal: AbortSignal | undefined,
-    timeout: AbortSignal,
-  ): ModelError {
-    if (callerSignal?.aborted) {
-      return new ModelError('MODEL_ABORTED', 'the caller aborted the model call', {
-        cause: callerSignal.reason,
-      });
-    }
-    if (timeout.aborted) {
-      return new ModelError(
-        'MODEL_TIMEOUT',
-        `model endpoint ${this.#where} did not answer within ${this.#timeoutMs} ms`,
-        {
-          cause: error,
-          details: { timeoutMs: this.#timeoutMs },
-        },
-      );
-    }
-    const reason = error instanceof Error ? describeNetworkError(error) : String(error);
-    return new ModelError(
-      'MODEL_UNAVAILABLE',
-      `model endpoint ${this.#where} is unreachable: ${scrub(reason, [this.#apiKey])}`,
-      {
-        cause: error,
-      },
-    );
-  }
-}
-
-/** fetch says only "fetch failed"; the useful part (ECONNREFUSED...) is in the cause. */
-function describeNetworkError(error: Error): string {
-  const cause = error.cause;
-  if (cause instanceof Error) {
-    const code = (cause as Error & { code?: unknown }).code;
-    return typeof code === 'string' ? `${code} (${cause.message})` : cause.message;
-  }
-  return error.message;
 }
 
 function displayUrl(endpoint: string): string {

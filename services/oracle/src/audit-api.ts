@@ -1,7 +1,8 @@
 import {
   ModelError,
+  modelErrorForFetchFailure,
   modelErrorForResponse,
-  parseRetryAfter,
+  retryAfterFromHeaders,
   type RateLimiter,
 } from '@paxfleet/models';
 import type { KeywordRequest, KeywordSource } from './keywords.ts';
@@ -75,7 +76,13 @@ export class AuditApiClient implements KeywordSource {
       responseHeaders = response.headers;
       body = await response.text();
     } catch (error) {
-      throw this.#failure(error, callerSignal, timeout);
+      throw modelErrorForFetchFailure(error, {
+        what: `audit API ${this.name}`,
+        callerSignal,
+        timeout,
+        timeoutMs: this.#timeoutMs,
+        secrets: [this.#apiKey],
+      });
     }
     if (status < 200 || status > 299) {
       throw modelErrorForResponse(
@@ -88,9 +95,7 @@ export class AuditApiClient implements KeywordSource {
 
   #capRetryAfter(headers: Headers): Headers {
     const now = this.#clock();
-    const asked =
-      parseRetryAfter(headers.get('retry-after-ms'), 0) ??
-      parseRetryAfter(headers.get('retry-after'), now);
+    const asked = retryAfterFromHeaders(headers, now);
     if (asked === undefined || asked <= this.#maxRetryAfterMs) return headers;
     const capped = new Headers(headers);
     capped.delete('retry-after-ms');
@@ -128,35 +133,6 @@ export class AuditApiClient implements KeywordSource {
     return [
       ...new Set(keywords.map((keyword) => keyword.trim()).filter((keyword) => keyword !== '')),
     ];
-  }
-
-  #failure(
-    error: unknown,
-    callerSignal: AbortSignal | undefined,
-    timeout: AbortSignal,
-  ): ModelError {
-    if (callerSignal?.aborted) {
-      return new ModelError('MODEL_ABORTED', 'the caller aborted the audit API call', {
-        cause: callerSignal.reason,
-      });
-    }
-    if (timeout.aborted) {
-      return new ModelError(
-        'MODEL_TIMEOUT',
-        `audit API ${this.name} did not answer within ${this.#timeoutMs} ms`,
-        {
-          cause: error,
-          details: { timeoutMs: this.#timeoutMs },
-        },
-      );
-    }
-    const cause = error instanceof Error ? error.cause : undefined;
-    const code = cause instanceof Error ? (cause as Error & { code?: unknown }).code : undefined;
-    const reason =
-      typeof code === 'string' ? code : error instanceof Error ? error.message : String(error);
-    return new ModelError('MODEL_UNAVAILABLE', `audit API ${this.name} is unreachable: ${reason}`, {
-      cause: error,
-    });
   }
 }
 
