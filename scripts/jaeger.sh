@@ -91,13 +91,6 @@ usage() {
   exit 2
 }
 
-check_port_number() {
-  if ! [[ $2 =~ ^[0-9]+$ ]] || ((10#$2 < 1 || 10#$2 > 65535)); then
-    die "$1 must be a TCP port number, got '$2'"
-  fi
-}
-
-
 installed() {
   [[ -x $JAEGER_BIN && -f $STAMP && "$(<"$STAMP")" == "$STAMP_VALUE" ]]
 }
@@ -270,7 +263,6 @@ wait_ready() {
   note "Jaeger was not ready (http://$HOST:$JAEGER_HEALTH_PORT/status and http://$HOST:$JAEGER_QUERY_PORT/api/services) within ${JAEGER_READY_TIMEOUT}s"
   return 1
 }
-
 
 # Stops the Jaeger of this run: SIGTERM, up to 20 s, then SIGKILL.
 stop_jaeger() {

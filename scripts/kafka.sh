@@ -69,13 +69,6 @@ usage() {
   exit 2
 }
 
-check_port_number() {
-  if ! [[ $2 =~ ^[0-9]+$ ]] || ((10#$2 < 1 || 10#$2 > 65535)); then
-    die "$1 must be a TCP port number, got '$2'"
-  fi
-}
-
-
 require_java() {
   command -v java >/dev/null 2>&1 || die "java not found on PATH (Java 17+ is needed)"
 }
@@ -315,7 +308,6 @@ wait_ready() {
   note "the broker did not answer on $HOST:$KAFKA_PORT within ${KAFKA_READY_TIMEOUT}s"
   return 1
 }
-
 
 # Stops the broker of this run: SIGTERM, up to 20 s, then SIGKILL.
 stop_broker() {

@@ -39,10 +39,6 @@ STEP=10
 FIRST_PORTS=(14318 14317 16687 16688 13134)
 VARS=(JAEGER_OTLP_HTTP_PORT JAEGER_OTLP_GRPC_PORT JAEGER_QUERY_PORT JAEGER_QUERY_GRPC_PORT JAEGER_HEALTH_PORT)
 
-
-started=0
-child=
-sig_rc=
 ports=()
 
 # Runs jaeger.sh with the chosen ports and without an inherited external Jaeger.
@@ -53,35 +49,14 @@ jaeger_sh() {
     bash "$JAEGER_SH" "$@"
 }
 
-# shellcheck disable=SC2317 # called from the traps below
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  if ((started)); then
-    if ! jaeger_sh down; then
-      echo "with-jaeger.sh: stopping Jaeger (OTLP HTTP port ${ports[0]}) failed" >&2
-    fi
-  fi
-  exit "$rc"
+# Stops the Jaeger this script started; called from lib/with-server.sh on exit.
+# shellcheck disable=SC2317
+stop_server() {
+  jaeger_sh down || { echo "with-jaeger.sh: stopping Jaeger (OTLP HTTP port ${ports[0]}) failed" >&2; return 1; }
 }
 
-# shellcheck disable=SC2317 # called from the traps below
-on_signal() {
-  local sig=$1
-  if [[ $sig == INT ]]; then sig_rc=130; else sig_rc=143; fi
-  # Background commands of a non-interactive shell ignore SIGINT, so pass on
-  # TERM; the wait below then returns and cleanup runs through EXIT.
-  if [[ -n $child ]]; then
-    kill -TERM "$child" 2>/dev/null || true
-  else
-    # Interrupted while Jaeger was starting.
-    exit "$sig_rc"
-  fi
-}
-
-trap cleanup EXIT
-trap 'on_signal INT' INT
-trap 'on_signal TERM' TERM
+# shellcheck source=scripts/lib/with-server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/with-server.sh"
 
 # Build first (silent when already built), so a cold build is not mistaken for
 # a slow start and does not hold any port locks.
@@ -129,16 +104,4 @@ fi
 export OTEL_EXPORTER_OTLP_ENDPOINT="http://$HOST:${ports[0]}"
 export JAEGER_QUERY_URL="http://$HOST:${ports[2]}"
 
-# Run the command as a child (keeping our stdin) so that this script can pass
-# on signals and always clean up after it.
-"$@" <&0 &
-child=$!
-rc=0
-wait "$child" || rc=$?
-# A trapped signal interrupts `wait`; wait again for the real exit status.
-while kill -0 "$child" 2>/dev/null; do
-  rc=0
-  wait "$child" || rc=$?
-done
-# Interrupted: report it as such (130 for SIGINT, 143 for SIGTERM).
-exit "${sig_rc:-$rc}"
+run_command "$@"

@@ -30,43 +30,18 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/local-server.sh"
 FIRST_PORT=19092
 MAX_TRIES=50
 
-
-started=0
-child=
-sig_rc=
 port=
 cport=
 
-# shellcheck disable=SC2317 # called from the traps below
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  if ((started)); then
-    if ! env -u KAFKA_BROKERS KAFKA_PORT="$port" KAFKA_CONTROLLER_PORT="$cport" \
-      bash "$KAFKA_SH" down; then
-      echo "with-kafka.sh: stopping the Kafka broker on port $port failed" >&2
-    fi
-  fi
-  exit "$rc"
+# Stops the broker this script started; called from lib/with-server.sh on exit.
+# shellcheck disable=SC2317
+stop_server() {
+  env -u KAFKA_BROKERS KAFKA_PORT="$port" KAFKA_CONTROLLER_PORT="$cport" bash "$KAFKA_SH" down ||
+    { echo "with-kafka.sh: stopping the Kafka broker on port $port failed" >&2; return 1; }
 }
 
-# shellcheck disable=SC2317 # called from the traps below
-on_signal() {
-  local sig=$1
-  if [[ $sig == INT ]]; then sig_rc=130; else sig_rc=143; fi
-  # Background commands of a non-interactive shell ignore SIGINT, so pass on
-  # TERM; the wait below then returns and cleanup runs through EXIT.
-  if [[ -n $child ]]; then
-    kill -TERM "$child" 2>/dev/null || true
-  else
-    # Interrupted while the broker was starting.
-    exit "$sig_rc"
-  fi
-}
-
-trap cleanup EXIT
-trap 'on_signal INT' INT
-trap 'on_signal TERM' TERM
+# shellcheck source=scripts/lib/with-server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/with-server.sh"
 
 # Start the broker. An `up` that finds its port taken exits with 3; without an
 # explicit KAFKA_PORT that just means another run got there first: try the
@@ -105,16 +80,4 @@ fi
 
 export KAFKA_BROKERS="$HOST:$port"
 
-# Run the command as a child (keeping our stdin) so that this script can pass
-# on signals and always clean up after it.
-"$@" <&0 &
-child=$!
-rc=0
-wait "$child" || rc=$?
-# A trapped signal interrupts `wait`; wait again for the real exit status.
-while kill -0 "$child" 2>/dev/null; do
-  rc=0
-  wait "$child" || rc=$?
-done
-# Interrupted: report it as such (130 for SIGINT, 143 for SIGTERM).
-exit "${sig_rc:-$rc}"
+run_command "$@"

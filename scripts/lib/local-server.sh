@@ -1,7 +1,14 @@
 # shellcheck shell=bash
 # Sourced by scripts/kafka.sh, scripts/jaeger.sh and their with-*.sh wrappers:
 # the ports and processes of a server run on this machine. The sourcing script
-# sets HOST and defines note().
+# sets HOST and defines note() and die().
+
+# check_port_number <variable> <value>: stops with a message naming the variable.
+check_port_number() {
+  if ! [[ $2 =~ ^[0-9]+$ ]] || ((10#$2 < 1 || 10#$2 > 65535)); then
+    die "$1 must be a TCP port number, got '$2'"
+  fi
+}
 
 # port_in_use <port>: whether anything listens on, or answers at, HOST:port.
 port_in_use() {
