@@ -39,7 +39,9 @@ const status = new Map<string, string>();
 const seen = new Map<TopicName, unknown[]>();
 
 function remember(topic: TopicName, value: unknown): void {
-  seen.set(topic, [...(seen.get(topic) ?? []), value]);
+  const values = seen.get(topic) ?? [];
+  values.push(value);
+  seen.set(topic, values);
 }
 function events<K extends TopicName>(topic: K): TopicValues[K][] {
   return (seen.get(topic) ?? []) as TopicValues[K][];
