@@ -60,7 +60,8 @@ async function rejectsWith(promise: Promise<unknown>, code: string): Promise<voi
 }
 
 before(async () => {
-  producer = kafka.producer();
+  // Idempotent so that a retried first batch cannot land after later ones: the tests assert order.
+  producer = kafka.producer({ 'enable.idempotence': true });
   await producer.connect();
 });
 
