@@ -7,8 +7,8 @@
 # runs it too, so the check tests the commands the image is built with.
 #
 # Usage: scripts/bundle-service.sh <service> <out-dir>
-# Needs the workspace installed (`pnpm install --frozen-lockfile`); reads only
-# the pnpm store, never the network.
+# Needs the workspace installed (`pnpm install --frozen-lockfile`) and, on the
+# first run, the npm registry for package metadata.
 set -euo pipefail
 
 if [[ $# -ne 2 ]]; then
@@ -58,9 +58,12 @@ done
 
 # --legacy: pnpm 10's default deploy needs inject-workspace-packages in the
 # lockfile; the legacy one copies workspace packages as they are (with dist/).
-# --offline: everything comes from the store `pnpm install` filled, including the
-# Kafka client's built native addon (pnpm's side-effects cache).
-pnpm --filter "@paxfleet/$service" deploy --prod --legacy --offline --reporter=append-only "$out"
+# --prefer-offline: packages come from the store `pnpm install` filled, including
+# the Kafka client's built native addon (pnpm's side-effects cache); the legacy
+# deploy resolves versions again and fetches registry metadata that a
+# `--frozen-lockfile` install never cached (only on the first run: it is cached
+# then). scripts/check-image-bundle.sh checks the result matches pnpm-lock.yaml.
+pnpm --filter "@paxfleet/$service" deploy --prod --legacy --prefer-offline --reporter=append-only "$out"
 for dir in "${stray[@]}"; do
   rm -rf "$dir"
 done

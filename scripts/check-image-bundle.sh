@@ -2,7 +2,8 @@
 # The image checks of `make test`, with no Docker engine and no network: builds
 # the /app bundle of each service with scripts/bundle-service.sh (the script the
 # Dockerfile runs) into a temporary folder, then checks what the image would
-# hold: dist/main.js, no devDependencies, workspace packages as compiled
+# hold: dist/main.js, no devDependencies, every dependency at its pnpm-lock.yaml
+# version, workspace packages as compiled
 # JavaScript only, the Kafka native addon loading with SSL and SCRAM, the event
 # schemas embedded in code, and the service itself starting from the bundle with
 # plain `node dist/main.js` (no --conditions), as the image's CMD does.
@@ -118,6 +119,19 @@ const checks = {
     );
     if (found.length > 0) fail(`devDependencies in the bundle: ${found.map(([name]) => name).join(', ')}`);
     console.log(`${packages.length} packages, none of the ${dev.size} development tools (${[...dev].sort().join(', ')})`);
+  },
+
+  // The deploy resolves the service's dependencies itself; the image must hold what the tests ran.
+  lockedVersions() {
+    const lockfile = readFileSync(join(root, 'pnpm-lock.yaml'), 'utf8');
+    const section = lockfile.slice(lockfile.indexOf('\npackages:\n'), lockfile.indexOf('\nsnapshots:\n'));
+    const locked = new Set([...section.matchAll(/^  '?((?:@[^/\s]+\/)?[^@\s']+@[^('\s:]+)'?:$/gm)].map((match) => match[1]));
+    const packages = installed().filter(([name]) => !name.startsWith('@paxfleet/'));
+    const unlocked = packages
+      .map(([name, dir]) => `${name}@${json(join(dir, 'package.json')).version}`)
+      .filter((id) => !locked.has(id));
+    if (unlocked.length > 0) fail(`not at the version in pnpm-lock.yaml: ${unlocked.join(', ')}`);
+    console.log(`${packages.length} packages, each at its pnpm-lock.yaml version`);
   },
 
   workspaceJavaScript() {
@@ -241,6 +255,7 @@ for service in "${services[@]}"; do
   fi
   check "$service: package.json type module, dist/main.js" inspect entry "$service"
   check "$service: no devDependencies" inspect devDependencies "$service"
+  check "$service: dependencies at their locked versions" inspect lockedVersions "$service"
   check "$service: workspace packages as JavaScript; exports and bins resolve" inspect workspaceJavaScript "$service"
   check "$service: Kafka native addon present and loads" inspect kafkaAddon "$service"
   check "$service: event schemas embedded" inspect schemasEmbedded "$service"
