@@ -2,7 +2,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { Registry } from 'prom-client';
-import { createKafka, kafkaConnectionFromEnv, type KafkaConnection } from '@paxfleet/kafka';
+import {
+  createKafka,
+  kafkaConnectionFromEnv,
+  waitForBroker,
+  type KafkaConnection,
+} from '@paxfleet/kafka';
 import { eventRegistry, FileBlobStore, type TopicName } from '@paxfleet/events';
 import { ConsumerLagMonitor } from '@paxfleet/lag';
 import { modelProviderFromEnv } from '@paxfleet/models';
@@ -85,7 +90,7 @@ export async function runAgentService<K extends TopicName>(
     onShutdown: (name, run) => extraShutdown.push({ name, run }),
   });
   const runtime = new AgentRuntime(definition, {
-    kafka: createKafka(connection),
+    kafka: createKafka(connection, logger),
     connection,
     registry,
     metrics,
@@ -113,15 +118,18 @@ export async function runAgentService<K extends TopicName>(
     host: config.HOST,
     port: config.PORT,
     logger,
+    start: async (signal) => {
+      await waitForBroker(connection, { signal, logger });
+      await runtime.start();
+      logger.info(`${options.name} agent consuming`, {
+        group,
+        max_event_age_ms: config.MAX_EVENT_AGE_MS,
+      });
+    },
     onShutdown: [
       { name: `${options.name} agent`, run: () => runtime.stop() },
       ...extraShutdown,
       { name: 'lag monitor', run: () => lagMonitor.close() },
     ],
-  });
-  await runtime.start();
-  logger.info(`${options.name} agent consuming`, {
-    group,
-    max_event_age_ms: config.MAX_EVENT_AGE_MS,
   });
 }

@@ -12,13 +12,39 @@ export type KafkaMessage = KafkaJS.KafkaMessage;
 export type EachBatchPayload = KafkaJS.EachBatchPayload;
 export type IHeaders = KafkaJS.IHeaders;
 
-/** The client's own log lines are dropped unless they are errors; ours carry the context. */
-const quietLogs = { logLevel: client.logLevel.ERROR };
+/** Where the client's error lines go: the service's JSON logger. */
+export interface KafkaClientLogger {
+  error(message: string, fields: Record<string, unknown>): void;
+}
 
-export function createKafka(connection: KafkaConnection): Kafka {
+/** The client's lines as the service's: errors only (ours carry the context), fields named. */
+function clientLogger(logger: KafkaClientLogger): KafkaJS.Logger {
+  const adapted: KafkaJS.Logger = {
+    info: () => {},
+    debug: () => {},
+    warn: () => {},
+    error: (message, extra) => {
+      const { name, fac } = (extra ?? {}) as { name?: string; fac?: string };
+      logger.error(`kafka client: ${message}`, { client: name, facility: fac });
+    },
+    setLogLevel: () => {},
+    namespace: () => adapted,
+  };
+  return adapted;
+}
+
+/**
+ * The client for the connection. Its error lines (a broker gone, an
+ * authentication failure) go to the given logger; without one they go to the
+ * console, as the client prints them.
+ */
+export function createKafka(connection: KafkaConnection, logger?: KafkaClientLogger): Kafka {
   return new client.Kafka({
     ...librdkafkaProperties(connection),
-    kafkaJS: { ...quietLogs },
+    kafkaJS: {
+      logLevel: client.logLevel.ERROR,
+      ...(logger && { logger: clientLogger(logger) }),
+    },
   } as KafkaJS.CommonConstructorConfig);
 }
 

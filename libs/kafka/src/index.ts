@@ -16,6 +16,7 @@ export {
   type EachBatchPayload,
   type IHeaders,
   type Kafka,
+  type KafkaClientLogger,
   type KafkaMessage,
   type Producer,
 } from './client.ts';
@@ -28,3 +29,4 @@ export {
   type StartPosition,
 } from './partition-reader.ts';
 export { createProtocolAdmin, type ProtocolAdmin } from './protocol-admin.ts';
+export { waitForBroker, type BrokerWaitLogger, type WaitForBrokerOptions } from './broker-wait.ts';

@@ -3,6 +3,7 @@ export type ServiceErrorCode =
   | 'SERVICE_READINESS_CHECK_DUPLICATE'
   | 'SERVICE_LISTEN_FAILED'
   | 'SERVICE_SHUTDOWN_FAILED'
+  | 'SERVICE_STOPPING'
   | 'SERVICE_SHUTDOWN_TIMEOUT';
 
 /** The one error type of @paxfleet/service: a closed set of codes, the cause kept. */

@@ -12,7 +12,14 @@ export interface RunServiceOptions {
   readonly host?: string;
   /** 0 picks a free port. */
   readonly port: number;
-  /** Run in order on shutdown; one failing does not skip the rest. */
+  /**
+   * Connects the service's clients once the server listens. A shutdown while it
+   * runs aborts the signal, skips the hooks and exits: nothing has been consumed
+   * yet, and a Kafka client's disconnect waits for its pending connect (30 s when
+   * the broker is unreachable). When it fails, the service logs why and exits 1.
+   */
+  readonly start?: (signal: AbortSignal) => Promise<unknown>;
+  /** Run in order on shutdown, once start has finished; one failing does not skip the rest. */
   readonly onShutdown?: readonly ShutdownHook[];
   /** Budget for the hooks and closing the HTTP server together (default 25 s, under Kubernetes' 30 s grace). */
   readonly shutdownTimeoutMs?: number;
@@ -26,6 +33,8 @@ export interface RunServiceOptions {
 export interface RunningService {
   readonly url: string;
   readonly port: number;
+  /** Resolves true when start has finished, false when it failed or a shutdown came first. */
+  readonly started: Promise<boolean>;
   /** Drains, runs the hooks, closes the server, exits; resolves with the exit code. Idempotent. */
   shutdown(reason?: string): Promise<number>;
 }
@@ -49,7 +58,7 @@ export async function runService(
   const host = options.host ?? '0.0.0.0';
   const timeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
-  const hooks = options.onShutdown ?? [];
+  const allHooks = options.onShutdown ?? [];
   const exit = options.exit ?? ((code: number) => process.exit(code));
   const logger =
     options.logger ?? (app.hasDecorator('logger') ? app.logger : undefined) ?? silentLogger;
@@ -67,10 +76,17 @@ export async function runService(
   logger.info('listening', { url, host, port });
 
   let stopping: Promise<number> | undefined;
+  let running = options.start === undefined;
+  const starting = new AbortController();
 
-  const stop = async (reason: string): Promise<number> => {
+  const stop = async (reason: string, startFailed: boolean): Promise<number> => {
     logger.info('shutting down', { reason, timeout_ms: timeoutMs });
     if (app.hasDecorator('startDraining')) app.startDraining();
+    if (!running) {
+      logger.info('shutdown before start finished: nothing to drain, hooks skipped');
+      starting.abort(new ServiceError('SERVICE_STOPPING', `shutting down (${reason})`));
+    }
+    const hooks = running ? allHooks : [];
 
     let step = 'running shutdown hooks';
     const work = (async () => {
@@ -111,7 +127,7 @@ export async function runService(
       }, timeoutMs);
     });
 
-    let code = 0;
+    let code = startFailed ? 1 : 0;
     try {
       await Promise.race([work, deadline]);
       logger.info('stopped', { reason });
@@ -128,8 +144,8 @@ export async function runService(
     return code;
   };
 
-  const shutdown = (reason = 'requested'): Promise<number> => {
-    stopping ??= stop(reason);
+  const shutdown = (reason = 'requested', startFailed = false): Promise<number> => {
+    stopping ??= stop(reason, startFailed);
     return stopping;
   };
 
@@ -143,5 +159,19 @@ export async function runService(
   }
   for (const signal of signals) process.on(signal, onSignal);
 
-  return { url, port, shutdown };
+  const started = (async () => {
+    if (!options.start) return true;
+    try {
+      await options.start(starting.signal);
+    } catch (error) {
+      if (stopping) return false;
+      logger.error('start failed', { err: error });
+      void shutdown('start failed', true);
+      return false;
+    }
+    running = stopping === undefined;
+    return running;
+  })();
+
+  return { url, port, started, shutdown: (reason) => shutdown(reason) };
 }

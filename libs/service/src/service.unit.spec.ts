@@ -109,6 +109,64 @@ describe('runService', () => {
     await app.close();
   });
 
+  it('runs the hooks once start has finished', async () => {
+    const { app } = await testService();
+    const ran: string[] = [];
+    const running = await runService(app, {
+      port: 0,
+      signals: [],
+      exit: () => {},
+      start: () => Promise.resolve(void ran.push('start')),
+      onShutdown: [{ name: 'producer', run: () => void ran.push('producer') }],
+    });
+    assert.equal(await running.started, true);
+    assert.equal(await running.shutdown(), 0);
+    assert.deepEqual(ran, ['start', 'producer']);
+  });
+
+  it('exits 0 at once, skipping the hooks, when shut down while still starting', async () => {
+    const { app, logs } = await testService();
+    const exits: number[] = [];
+    const ran: string[] = [];
+    const connecting = Promise.withResolvers<void>();
+    const running = await runService(app, {
+      port: 0,
+      signals: [],
+      exit: (code) => exits.push(code),
+      // Waiting for an unreachable broker: it settles only much later.
+      start: (signal) => {
+        signal.addEventListener('abort', () => ran.push(`aborted: ${String(signal.reason)}`));
+        return connecting.promise;
+      },
+      onShutdown: [{ name: 'producer', run: () => new Promise(() => ran.push('producer')) }],
+    });
+    assert.equal(await running.shutdown(), 0);
+    assert.deepEqual(exits, [0]);
+    assert.deepEqual(ran, ['aborted: ServiceError: SERVICE_STOPPING: shutting down (requested)']);
+    assert.equal(app.server.listening, false);
+    assert.ok(logs.entries().some((entry) => String(entry.message).includes('hooks skipped')));
+    connecting.resolve();
+    assert.equal(await running.started, false);
+  });
+
+  it('logs why start failed and exits 1 without running the hooks', async () => {
+    const { app, logs } = await testService();
+    const exited = Promise.withResolvers<number>();
+    const ran: string[] = [];
+    const running = await runService(app, {
+      port: 0,
+      signals: [],
+      exit: (code) => exited.resolve(code),
+      start: () => Promise.reject(new Error('transactional id fenced')),
+      onShutdown: [{ name: 'producer', run: () => void ran.push('producer') }],
+    });
+    assert.equal(await running.started, false);
+    assert.equal(await exited.promise, 1);
+    assert.deepEqual(ran, []);
+    const failure = logs.entries().find((entry) => entry.message === 'start failed');
+    assert.equal((failure?.err as { message: string }).message, 'transactional id fenced');
+  });
+
   it('shuts down on its signal, and a second signal exits 1 at once', async () => {
     const { app } = await testService();
     const exits: number[] = [];

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { createKafka, kafkaConnectionFromEnv } from '@paxfleet/kafka';
+import { createKafka, kafkaConnectionFromEnv, waitForBroker } from '@paxfleet/kafka';
 import { EventProducer, eventRegistry } from '@paxfleet/events';
 import { ConsumerLagMonitor } from '@paxfleet/lag';
 import { createLogger, processorLogger, ReadinessRegistry, runService } from '@paxfleet/service';
@@ -16,7 +16,7 @@ const logger = createLogger({ agent: config.AGENT_ID, level: config.LOG_LEVEL })
 const connection = kafkaConnectionFromEnv(process.env, `${config.AGENT_ID}-${config.INSTANCE_ID}`);
 const events = eventRegistry();
 const routes = parseRoutingTable(config.TASK_ROUTES, ['research-tasks']);
-const kafka = createKafka(connection);
+const kafka = createKafka(connection, logger);
 const registry = new Registry();
 
 const producer = new EventProducer({ kafka, registry: events, agent: config.AGENT_ID });
@@ -72,18 +72,21 @@ await runService(app, {
   host: config.HOST,
   port: config.PORT,
   logger,
+  start: async (signal) => {
+    await waitForBroker(connection, { signal, logger });
+    await producer.connect();
+    kafkaConnected = true;
+    await board.start();
+    await arbiter.start();
+    logger.info('coordinator deciding claims', {
+      group,
+      transactional_id: `${group}-${config.INSTANCE_ID}`,
+    });
+  },
   onShutdown: [
     { name: 'claim arbiter', run: () => arbiter.stop() },
     { name: 'claim board', run: () => board.stop() },
     { name: 'task producer', run: () => producer.disconnect() },
     { name: 'lag monitor', run: () => lagMonitor.close() },
   ],
-});
-await producer.connect();
-kafkaConnected = true;
-await board.start();
-await arbiter.start();
-logger.info('coordinator deciding claims', {
-  group,
-  transactional_id: `${group}-${config.INSTANCE_ID}`,
 });
