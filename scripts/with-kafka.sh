@@ -7,7 +7,8 @@
 # cluster. Otherwise a throw-away local broker is started with scripts/kafka.sh
 # (on KAFKA_PORT if set, else on the first free port pair from 19092 up, so it
 # never collides with a developer's own broker on 9092), KAFKA_BROKERS is
-# exported to the command, and the broker is always stopped and its data
+# exported to the command (and PAXFLEET_THROWAWAY_BROKER, naming it as the
+# suite's own), and the broker is always stopped and its data
 # deleted afterwards, also when the command fails or the script is interrupted.
 # The exit code is the command's (or kafka.sh up's, if the broker did not start).
 # Progress messages go to stderr; the command's stdout is left alone.
@@ -79,5 +80,8 @@ if ((up_rc != 0)); then
 fi
 
 export KAFKA_BROKERS="$HOST:$port"
+# Tests that use the catalog's own topics and consumer groups run only on a
+# broker that is theirs to spoil (test/src/fleet.int.spec.ts).
+export PAXFLEET_THROWAWAY_BROKER="$KAFKA_BROKERS"
 
 run_command "$@"
