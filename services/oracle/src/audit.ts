@@ -1,6 +1,7 @@
 import { describeAge } from '@paxfleet/agent-kit';
 import type { Severity } from '@paxfleet/events';
-import { mentions, topicWords } from './keywords.ts';
+import { topicWords } from '@paxfleet/text';
+import { mentions } from './keywords.ts';
 
 export interface Audit {
   readonly findings: string[];

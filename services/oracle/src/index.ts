@@ -10,7 +10,6 @@ export {
   LocalKeywordRecommender,
   mentions,
   recommendKeywords,
-  topicWords,
   type KeywordRequest,
   type KeywordSource,
 } from './keywords.ts';

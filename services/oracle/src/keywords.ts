@@ -1,3 +1,5 @@
+import { isContentWord } from '@paxfleet/text';
+
 /** What the keyword API is asked about. */
 export interface KeywordRequest {
   /** The research topic slug, for example agent-tracing. */
@@ -14,34 +16,12 @@ export interface KeywordSource {
 
 export const DEFAULT_KEYWORD_LIMIT = 8;
 
-export const STOP_WORDS: ReadonlySet<string> = new Set(
-  (
-    'a about above after again against all also am an and any are as at be because been before being ' +
-    'below between both but by can could did do does doing down during each even every few for from ' +
-    'further get gets had has have having he her here hers him his how however i if in into is it its ' +
-    'itself just less let like made make makes many may me might more most much must my no nor not now ' +
-    'of off often on once one only or other our ours out over own per rather same she should so some ' +
-    'such than that the their theirs them then there these they this those through thus to too under ' +
-    'until up upon us use used using very was we well were what when where whether which while who ' +
-    'whom why will with within without would yet you your yours'
-  ).split(' '),
-);
-
 /** Runs of words within one sentence or line; a phrase never spans two. */
 function sentences(text: string): string[][] {
   return text
     .toLowerCase()
     .split(/[.!?;:,()[\]{}"\n\r|]+/)
     .map((part) => part.match(/[a-z0-9]+(?:['-][a-z0-9]+)*/g) ?? []);
-}
-
-function isContentWord(word: string): boolean {
-  return word.length >= 3 && /[a-z]/.test(word) && !STOP_WORDS.has(word);
-}
-
-/** The words of a topic slug that carry meaning: agent-tracing → agent, tracing. */
-export function topicWords(topic: string): string[] {
-  return (topic.toLowerCase().match(/[a-z0-9]+/g) ?? []).filter(isContentWord);
 }
 
 /**

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { LocalKeywordRecommender, mentions, recommendKeywords, topicWords } from './keywords.ts';
+import { LocalKeywordRecommender, mentions, recommendKeywords } from './keywords.ts';
 
 const research = [
   '# Research: agent tracing',
@@ -47,12 +47,6 @@ describe('mentions', () => {
 
   it('treats regular expression characters in a keyword literally', () => {
     assert.equal(mentions('c++ and c# and c', 'c++'), 1);
-  });
-});
-
-describe('topicWords', () => {
-  it('splits a slug into the words that carry meaning', () => {
-    assert.deepEqual(topicWords('state-of-agent_tracing'), ['state', 'agent', 'tracing']);
   });
 });
 

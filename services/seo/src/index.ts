@@ -3,9 +3,7 @@ export { polishRecommendations, type PolishOutcome } from './polish.ts';
 export {
   keywordsByFrequency,
   scoreContent,
-  words,
   MIN_WORDS,
-  STOP_WORDS,
   WEIGHTS,
   type Criterion,
   type SeoInput,

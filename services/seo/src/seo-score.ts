@@ -1,3 +1,5 @@
+import { STOP_WORDS, topicWords, words } from '@paxfleet/text';
+
 /** What the score is computed from: one finished piece of content. */
 export interface SeoInput {
   readonly title: string;
@@ -52,26 +54,6 @@ export const MIN_WORDS: Readonly<Record<string, number>> = {
   prospect_deck: 250,
 };
 const DEFAULT_MIN_WORDS = 300;
-
-export const STOP_WORDS: ReadonlySet<string> = new Set(
-  (
-    'a about above after again against all also am an and any are as at be because been before being ' +
-    'below between both but by can could did do does doing down during each even every few for from ' +
-    'further get gets had has have having he her here hers him his how however i if in into is it its ' +
-    'itself just less let like made make makes many may me might more most much must my no nor not now ' +
-    'of off often on once one only or other our ours out over own per rather same she should so some ' +
-    'such than that the their theirs them then there these they this those through thus to too under ' +
-    'until up upon us use used using very was we well were what when where whether which while who ' +
-    'whom why will with within without would yet you your yours'
-  ).split(' '),
-);
-
-/** Lower-case words of at least three letters, hyphenated ones kept whole, numbers left out. */
-export function words(text: string): string[] {
-  return (text.toLowerCase().match(/[a-z0-9]+(?:['-][a-z0-9]+)*/g) ?? []).filter(
-    (word) => word.length >= 3 && /[a-z]/.test(word),
-  );
-}
 
 /** The most frequent words that are not stop words; ties keep the order of first use. */
 export function keywordsByFrequency(text: string, limit = MAX_KEYWORDS): string[] {
@@ -137,10 +119,6 @@ function structure(body: string): Structure {
     text,
     opening,
   };
-}
-
-function topicWords(topic: string): string[] {
-  return words(topic.replace(/[-_]+/g, ' ')).filter((word) => !STOP_WORDS.has(word));
 }
 
 function topicPhrase(topic: string): string {

@@ -1,0 +1,1 @@
+export { STOP_WORDS, isContentWord, topicWords, words } from './words.ts';
