@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -174,7 +174,7 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
       )}&limit=20&lookback=1h`;
       interface JaegerTrace {
         traceID: string;
-        spans: { operationName: string; processID: string }[];
+        spans: { spanID: string; operationName: string; processID: string }[];
         processes: Record<string, { serviceName: string }>;
       }
       const services = (trace: JaegerTrace) =>
@@ -199,6 +199,17 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
       }
       const counts = [...perService].sort().map(([name, count]) => `${name} ${count}`);
       console.log(`trace ${trace.traceID}: ${trace.spans.length} spans (${counts.join(', ')})`);
+
+      // The winner's log line for the workflow names the trace and the winner's own span in it.
+      const line = readFileSync(join(workDir, 'logs', `${winner}.log`), 'utf8')
+        .split('\n')
+        .filter((text) => text.startsWith('{'))
+        .map((text) => JSON.parse(text) as Record<string, unknown>)
+        .find((entry) => entry.workflow_id === workflow && entry.message === 'event processed');
+      assert.ok(line, `${winner} logged "event processed" for ${workflow}`);
+      assert.equal(line.trace_id, trace.traceID);
+      const span = trace.spans.find((candidate) => candidate.spanID === line.span_id);
+      assert.equal(span && trace.processes[span.processID]?.serviceName, winner);
     },
   );
 

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { isSpanContextValid, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
 import type { Kafka, KafkaConnection } from '@paxfleet/kafka';
 import {
@@ -99,7 +99,12 @@ function tracedModel(model: ModelProvider): ModelProvider {
   };
 }
 
+/** This agent's span for the record (the processor makes it active), else the record's traceparent. */
 function traceFields(traceparent: string | undefined): { trace_id?: string; span_id?: string } {
+  const active = trace.getActiveSpan()?.spanContext();
+  if (active && isSpanContextValid(active)) {
+    return { trace_id: active.traceId, span_id: active.spanId };
+  }
   const [, traceId, spanId] = traceparent?.split('-') ?? [];
   return traceId && spanId ? { trace_id: traceId, span_id: spanId } : {};
 }
