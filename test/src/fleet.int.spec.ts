@@ -254,16 +254,24 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
     console.log(formatTimeline(timeline.filter((entry) => entry.topic !== 'agent-progress')));
   });
 
-  it('every agent exports its own consumer lag; the coordinator exports the whole fleet’s', async () => {
+  it('every agent exports its own consumer lag and when it last reported progress; the coordinator exports the whole fleet’s lag', async () => {
     const scrape = async (agent: AgentName) =>
       (await fetch(`${fleet.get(agent)?.url}/metrics`)).text();
     for (const agent of ['research', 'marketing', 'seo', 'oracle'] as const) {
+      const metrics = await scrape(agent);
       assert.match(
-        await scrape(agent),
+        metrics,
         new RegExp(
           `kafka_consumer_lag_seconds\\{consumer_group="paxfleet-${agent}",topic="[a-z-]+",partition="\\d+"\\} \\d`,
         ),
       );
+      // Heartbeats every second in this test: the last one is recent.
+      const reported = new RegExp(
+        `paxfleet_agent_progress_reported_timestamp_seconds\\{agent="${agent}"\\} ([\\d.e+]+)`,
+      ).exec(metrics);
+      assert.ok(reported, `${agent} exports paxfleet_agent_progress_reported_timestamp_seconds`);
+      const ageSeconds = Date.now() / 1000 - Number(reported[1]);
+      assert.ok(ageSeconds >= 0 && ageSeconds < 30, `${agent} last reported ${ageSeconds} s ago`);
     }
     const fleetWide = await scrape('coordinator');
     for (const agent of [

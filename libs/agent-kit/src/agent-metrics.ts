@@ -1,8 +1,9 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
-/** Events an agent handled, by outcome, and how long the handling took. */
+/** Events an agent handled, by outcome, how long the handling took, and when it last reported progress. */
 export class AgentMetrics {
   readonly #events: Counter<'agent' | 'topic' | 'outcome'>;
+  readonly #progressReported: Gauge<'agent'>;
   readonly #stale: Counter<'agent' | 'topic'>;
   readonly #duration: Histogram<'agent' | 'outcome'>;
   readonly #agent: string;
@@ -28,6 +29,17 @@ export class AgentMetrics {
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
       registers: [registry],
     });
+    this.#progressReported = new Gauge({
+      name: 'paxfleet_agent_progress_reported_timestamp_seconds',
+      help: 'When the agent last had a progress record or heartbeat accepted by Kafka (Unix seconds)',
+      labelNames: ['agent'],
+      registers: [registry],
+    });
+  }
+
+  /** A progress record or heartbeat reached agent-progress at this time (ms). */
+  progressReported(atMs: number): void {
+    this.#progressReported.set({ agent: this.#agent }, atMs / 1000);
   }
 
   handled(topic: string, outcome: string, seconds: number): void {

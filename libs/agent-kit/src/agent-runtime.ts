@@ -137,11 +137,13 @@ export class AgentRuntime<K extends TopicName> {
       registry: deps.registry,
       agent: definition.name,
     });
+    this.#metrics = new AgentMetrics(deps.metrics, definition.name);
     this.#progress = new ProgressReporter({
       producer: this.#producer,
       agent: definition.name,
       instance: deps.instance,
       clock: this.#clock,
+      onReported: (atMs) => this.#metrics.progressReported(atMs),
     });
     this.#claims = deps.claims
       ? new ClaimsClient({
@@ -155,7 +157,6 @@ export class AgentRuntime<K extends TopicName> {
       : undefined;
     this.#guard = new StalenessGuard(definition.maxEventAgeMs, definition.stalePolicy);
     this.#tracedModel = tracedModel(deps.model);
-    this.#metrics = new AgentMetrics(deps.metrics, definition.name);
     this.#processor = new ExactlyOnceProcessor({
       kafka: deps.kafka,
       registry: deps.registry,

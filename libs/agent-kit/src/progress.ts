@@ -18,6 +18,7 @@ export class ProgressReporter {
   readonly #agent: string;
   readonly #instance: string;
   readonly #clock: () => number;
+  readonly #onReported: (atMs: number) => void;
   #current: ProgressStep | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
 
@@ -26,11 +27,14 @@ export class ProgressReporter {
     agent: string;
     instance: string;
     clock?: () => number;
+    /** Told the time of each progress record Kafka accepted. */
+    onReported?: (atMs: number) => void;
   }) {
     this.#producer = options.producer;
     this.#agent = options.agent;
     this.#instance = options.instance;
     this.#clock = options.clock ?? Date.now;
+    this.#onReported = options.onReported ?? (() => {});
   }
 
   get current(): ProgressStep | undefined {
@@ -57,7 +61,7 @@ export class ProgressReporter {
     clearInterval(this.#heartbeat);
   }
 
-  #publish(): Promise<void> {
+  async #publish(): Promise<void> {
     const step = this.#current;
     const progress: Progress = {
       agent: this.#agent,
@@ -70,11 +74,12 @@ export class ProgressReporter {
       status: step ? `${step.status} (step ${step.step}/${step.totalSteps})` : 'Idle',
       at: this.#clock(),
     };
-    return this.#producer.send(
+    await this.#producer.send(
       'agent-progress',
       this.#agent,
       progress,
       step?.context ?? { workflowId: `${this.#agent}-heartbeat` },
     );
+    this.#onReported(this.#clock());
   }
 }
