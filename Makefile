@@ -13,7 +13,7 @@ WORKSPACE_MANIFESTS := package.json pnpm-lock.yaml pnpm-workspace.yaml .node-ver
 INSTALLED := node_modules/.paxfleet-installed
 
 .PHONY: help install build typecheck lint format format-check test test-unit test-int test-k8s \
-	test-images test-alerts images timeline kafka-up kafka-down topics demo bench clean
+	test-images test-alerts test-interop images timeline kafka-up kafka-down topics demo bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,10 +36,13 @@ format: $(INSTALLED) ## rewrite files with prettier
 format-check: $(INSTALLED)
 	@pnpm run --silent format:check
 
-test: typecheck lint format-check test-unit test-k8s test-alerts test-images test-int ## everything CI runs
+test: typecheck lint format-check test-unit test-interop test-k8s test-alerts test-images test-int ## everything CI runs
 
 test-unit: $(INSTALLED) ## unit tests (no broker)
 	@pnpm run --silent test:unit
+
+test-interop: $(INSTALLED) ## our Avro encoding read and written by Apache Avro for Java (jars from Maven Central, cached in .tools/)
+	@AVRO_JAVA_CLASSPATH="$$(scripts/avro-java.sh classpath)" pnpm --filter @paxfleet/events -s run test:interop
 
 test-int: $(INSTALLED) ## integration tests on a real broker and Jaeger (started and stopped here unless KAFKA_BROKERS, OTEL_EXPORTER_OTLP_ENDPOINT and JAEGER_QUERY_URL are set)
 	@scripts/with-kafka.sh scripts/with-jaeger.sh pnpm run --silent test:int
