@@ -13,10 +13,12 @@ class VirtualTime {
   #order = 0;
 
   readonly clock = (): number => this.now;
-  readonly sleep = (ms: number): Promise<void> => {
+  /** Like timers/promises' setTimeout: an abort rejects the sleep at once. */
+  readonly sleep = (ms: number, signal?: AbortSignal): Promise<void> => {
     this.sleeps.push(ms);
-    return new Promise((resolve) => {
+    return new Promise((resolve, reject) => {
       this.#timers.push({ at: this.now + ms, order: this.#order++, resolve });
+      signal?.addEventListener('abort', () => reject(signal.reason as Error), { once: true });
     });
   };
 
@@ -176,18 +178,19 @@ describe('RateLimitedProvider', () => {
     assert.deepEqual(inner.startedAt, [0, 2_000, 2_100]);
   });
 
-  it('stops waiting for its turn when the caller aborts', async () => {
-    const limiter = new RateLimiter({ requestsPerSecond: 1, burst: 1 });
-    const provider = new RateLimitedProvider(new ScriptedProvider(new VirtualTime()), limiter);
+  it('stops waiting for its turn when the caller aborts', { timeout: 5_000 }, async () => {
+    const { time, inner, provider } = setup([], { requestsPerSecond: 1, burst: 1 });
     await provider.complete({ prompt: 'takes the only token' });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 20);
-    const started = performance.now();
+    const waiting = provider.complete({ prompt: 'waits', signal: controller.signal });
+    controller.abort();
+    // The virtual clock never moves: only the abort can end the wait.
     await assert.rejects(
-      provider.complete({ prompt: 'waits', signal: controller.signal }),
+      waiting,
       (error: unknown) => error instanceof ModelError && error.code === 'MODEL_ABORTED',
     );
-    assert.ok(performance.now() - started < 500);
+    assert.deepEqual(time.sleeps, [1_000]);
+    assert.equal(inner.startedAt.length, 1);
   });
 });
 
