@@ -143,3 +143,24 @@ export function scrub(text: string, secrets: readonly (string | undefined)[]): s
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
+
+/**
+ * An endpoint as logs and errors may show it: no user info, no query (where
+ * keys hide). A value that is not a URL is a configuration error naming the
+ * setting it came from.
+ */
+export function displayUrl(url: string, setting: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch (error) {
+    throw new ModelError('MODEL_CONFIG_INVALID', `${setting} is not a valid URL`, {
+      cause: error,
+      details: { setting },
+    });
+  }
+  parsed.username = '';
+  parsed.password = '';
+  parsed.search = '';
+  return parsed.href;
+}

@@ -11,6 +11,7 @@ export {
   type OpenAICompatibleProviderOptions,
 } from './openai-provider.ts';
 export {
+  displayUrl,
   modelErrorForFetchFailure,
   modelErrorForResponse,
   parseRetryAfter,

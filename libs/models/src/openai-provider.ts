@@ -1,5 +1,6 @@
 import { ModelError } from './errors.ts';
 import {
+  displayUrl,
   isRecord,
   modelErrorForFetchFailure,
   modelErrorForResponse,
@@ -34,7 +35,7 @@ export class OpenAICompatibleProvider implements ModelProvider {
 
   constructor(options: OpenAICompatibleProviderOptions) {
     this.#endpoint = `${options.baseUrl.replace(/\/+$/, '')}/chat/completions`;
-    this.#where = displayUrl(this.#endpoint);
+    this.#where = displayUrl(this.#endpoint, 'MODEL_BASE_URL');
     this.#apiKey = options.apiKey || undefined;
     this.#model = options.model;
     this.#timeoutMs = options.timeoutMs;
@@ -127,19 +128,4 @@ export class OpenAICompatibleProvider implements ModelProvider {
         : {}),
     };
   }
-}
-
-function displayUrl(endpoint: string): string {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch (error) {
-    throw new ModelError('MODEL_CONFIG_INVALID', 'the model base URL is not a valid URL', {
-      cause: error,
-    });
-  }
-  url.username = '';
-  url.password = '';
-  url.search = '';
-  return url.href;
 }

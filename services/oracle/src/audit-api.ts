@@ -1,4 +1,5 @@
 import {
+  displayUrl,
   ModelError,
   modelErrorForFetchFailure,
   modelErrorForResponse,
@@ -41,7 +42,7 @@ export class AuditApiClient implements KeywordSource {
 
   constructor(options: AuditApiOptions) {
     this.#url = options.url;
-    this.name = displayUrl(options.url);
+    this.name = displayUrl(options.url, 'AUDIT_API_URL');
     this.#apiKey = options.apiKey || undefined;
     this.#timeoutMs = options.timeoutMs;
     this.#limiter = options.limiter;
@@ -134,20 +135,4 @@ export class AuditApiClient implements KeywordSource {
       ...new Set(keywords.map((keyword) => keyword.trim()).filter((keyword) => keyword !== '')),
     ];
   }
-}
-
-/** The address as shown in logs and errors: no user info, no query. */
-function displayUrl(url: string): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch (error) {
-    throw new ModelError('MODEL_CONFIG_INVALID', 'AUDIT_API_URL is not a valid URL', {
-      cause: error,
-    });
-  }
-  parsed.username = '';
-  parsed.password = '';
-  parsed.search = '';
-  return parsed.href;
 }
