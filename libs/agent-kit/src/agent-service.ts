@@ -54,6 +54,8 @@ export interface AgentSetup {
   readonly metrics: Registry;
   /** /readyz checks the agent adds for its own dependencies. */
   readonly readiness: ReadinessRegistry;
+  /** Runs once Kafka answers, before the agent loop starts, e.g. to start an extra reader. */
+  readonly onStart: (run: () => unknown) => void;
   /** Runs on SIGTERM after the agent loop has drained, e.g. to close an extra reader. */
   readonly onShutdown: (name: string, run: () => unknown) => void;
 }
@@ -79,6 +81,7 @@ export async function runAgentService<K extends TopicName>(
   const group = registry.catalog.agent(options.name).group;
   const metrics = new Registry();
   const readiness = new ReadinessRegistry();
+  const extraStart: (() => unknown)[] = [];
   const extraShutdown: { name: string; run: () => unknown }[] = [];
   const definition = define({
     config,
@@ -87,6 +90,7 @@ export async function runAgentService<K extends TopicName>(
     connection,
     metrics,
     readiness,
+    onStart: (run) => extraStart.push(run),
     onShutdown: (name, run) => extraShutdown.push({ name, run }),
   });
   const runtime = new AgentRuntime(definition, {
@@ -120,6 +124,7 @@ export async function runAgentService<K extends TopicName>(
     logger,
     start: async (signal) => {
       await waitForBroker(connection, { signal, logger });
+      for (const run of extraStart) await run();
       await runtime.start();
       logger.info(`${options.name} agent consuming`, {
         group,

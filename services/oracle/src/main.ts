@@ -9,7 +9,7 @@ const oracleConfig = loadOracleConfig(process.env);
 
 await runAgentService(
   { name: 'oracle', port: 7076, claims: false, maxEventAgeMs: tenMinutes },
-  ({ config, logger, connection, onShutdown }) => {
+  ({ config, logger, connection, onStart, onShutdown }) => {
     const newest = new NewestEvents();
     const clientId = `${config.AGENT_ID}-${config.INSTANCE_ID}-log-head`;
     const watch = new LogHeadWatch({
@@ -19,7 +19,7 @@ await runAgentService(
       logger,
       clientId,
     });
-    watch.start();
+    onStart(() => watch.start());
     onShutdown('log head watch', () => watch.close());
     const keywords = keywordSourceFromConfig(oracleConfig, logger);
     logger.info('oracle keyword source', { source: keywords.name });
