@@ -5,10 +5,12 @@
 #
 # If KAFKA_BROKERS is already set, the command is simply run against that
 # cluster. Otherwise a throw-away local broker is started with scripts/kafka.sh
-# (on KAFKA_PORT if set, else on the first free port pair from 19092 up, so it
+# (on KAFKA_PORT if set, else on the first three free ports from 19092 up, so it
 # never collides with a developer's own broker on 9092), KAFKA_BROKERS is
 # exported to the command (and PAXFLEET_THROWAWAY_BROKER, naming it as the
-# suite's own), and the broker is always stopped and its data
+# suite's own), with a second listener that takes SCRAM-SHA-512 for a user made
+# for this run (PAXFLEET_TEST_SCRAM_BROKERS, PAXFLEET_TEST_SCRAM_USERNAME,
+# PAXFLEET_TEST_SCRAM_PASSWORD), and the broker is always stopped and its data
 # deleted afterwards, also when the command fails or the script is interrupted.
 # The exit code is the command's (or kafka.sh up's, if the broker did not start).
 # Progress messages go to stderr; the command's stdout is left alone.
@@ -33,11 +35,15 @@ MAX_TRIES=50
 
 port=
 cport=
+sport=
+# The SCRAM user of this run: the broker is on loopback and thrown away after.
+scram_user=paxfleet-test
+scram_password="$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 
 # Stops the broker this script started; called from lib/with-server.sh on exit.
 # shellcheck disable=SC2317
 stop_server() {
-  env -u KAFKA_BROKERS KAFKA_PORT="$port" KAFKA_CONTROLLER_PORT="$cport" bash "$KAFKA_SH" down ||
+  env -u KAFKA_BROKERS KAFKA_PORT="$port" KAFKA_CONTROLLER_PORT="$cport" KAFKA_SCRAM_PORT="$sport" bash "$KAFKA_SH" down ||
     { echo "with-kafka.sh: stopping the Kafka broker on port $port failed" >&2; return 1; }
 }
 
@@ -46,33 +52,39 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/with-server.sh"
 
 # Start the broker. An `up` that finds its port taken exits with 3; without an
 # explicit KAFKA_PORT that just means another run got there first: try the
-# next pair.
+# next three ports.
 up_rc=0
+up() {
+  KAFKA_PORT=$port KAFKA_CONTROLLER_PORT=$cport KAFKA_SCRAM_PORT=$sport \
+    KAFKA_SCRAM_USERNAME=$scram_user KAFKA_SCRAM_PASSWORD=$scram_password bash "$KAFKA_SH" up >&2
+}
 if [[ -n ${KAFKA_PORT:-} ]]; then
   port=$KAFKA_PORT
   cport=${KAFKA_CONTROLLER_PORT:-$((10#$port + 1))}
+  sport=${KAFKA_SCRAM_PORT:-$((10#$port + 2))}
   started=1
-  KAFKA_PORT=$port KAFKA_CONTROLLER_PORT=$cport bash "$KAFKA_SH" up >&2 || up_rc=$?
+  up || up_rc=$?
   # 3: the port belongs to someone else's broker, which must not be stopped.
   ((up_rc != 3)) || started=0
 else
   candidate=$FIRST_PORT
   up_rc=3
-  for ((try = 0; try < MAX_TRIES; try++, candidate += 2)); do
-    if port_in_use "$candidate" || port_in_use "$((candidate + 1))"; then
+  for ((try = 0; try < MAX_TRIES; try++, candidate += 3)); do
+    if port_in_use "$candidate" || port_in_use "$((candidate + 1))" || port_in_use "$((candidate + 2))"; then
       continue
     fi
     port=$candidate
     cport=$((candidate + 1))
+    sport=$((candidate + 2))
     started=1
     up_rc=0
-    KAFKA_PORT=$port KAFKA_CONTROLLER_PORT=$cport bash "$KAFKA_SH" up >&2 || up_rc=$?
+    up || up_rc=$?
     ((up_rc == 3)) || break
     started=0
-    echo "with-kafka.sh: trying the next port pair" >&2
+    echo "with-kafka.sh: trying the next three ports" >&2
   done
   if ((up_rc == 3)); then
-    echo "with-kafka.sh: no free port pair found in $FIRST_PORT-$((FIRST_PORT + 2 * MAX_TRIES - 1))" >&2
+    echo "with-kafka.sh: no three free ports found in $FIRST_PORT-$((FIRST_PORT + 3 * MAX_TRIES - 1))" >&2
   fi
 fi
 if ((up_rc != 0)); then
@@ -83,5 +95,8 @@ export KAFKA_BROKERS="$HOST:$port"
 # Tests that use the catalog's own topics and consumer groups run only on a
 # broker that is theirs to spoil (test/src/fleet.int.spec.ts).
 export PAXFLEET_THROWAWAY_BROKER="$KAFKA_BROKERS"
+export PAXFLEET_TEST_SCRAM_BROKERS="$HOST:$sport"
+export PAXFLEET_TEST_SCRAM_USERNAME="$scram_user"
+export PAXFLEET_TEST_SCRAM_PASSWORD="$scram_password"
 
 run_command "$@"

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { KafkaConnection } from './connection.ts';
+import { KafkaError } from './errors.ts';
 import { createProtocolAdmin } from './protocol-admin.ts';
 
 export interface WaitForBrokerOptions {
@@ -20,12 +21,23 @@ export interface BrokerWaitLogger {
 
 const REPORT_EVERY = 30;
 
+/** Whether the client's error, or one it wraps, is the broker refusing the SASL credentials. */
+function isAuthenticationFailure(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 8) return false;
+  const { code, errors, cause } = error as { code?: unknown; errors?: unknown; cause?: unknown };
+  if (code === 'PLT_KFK_AUTHENTICATION') return true;
+  const inner: unknown[] = Array.isArray(errors) ? (errors as unknown[]) : [];
+  return [...inner, cause].some((wrapped) => isAuthenticationFailure(wrapped, depth + 1));
+}
+
 /**
  * Resolves once the cluster answers a metadata request with the connection's
  * brokers, SASL and TLS settings, retrying until then. Services call it before
  * connecting their Kafka clients: librdkafka cannot abort a connect, and a
  * process exiting while one is pending waits for it (30 s when the broker is
  * unreachable). This wait is plain JavaScript and stops when the signal aborts.
+ * Refused SASL credentials are not worth waiting for: they fail with
+ * KAFKA_AUTH_FAILED, naming the variables to check.
  */
 export async function waitForBroker(
   connection: KafkaConnection,
@@ -49,6 +61,18 @@ export async function waitForBroker(
       return;
     } catch (error) {
       signal?.throwIfAborted();
+      if (connection.sasl && isAuthenticationFailure(error)) {
+        throw new KafkaError(
+          'KAFKA_AUTH_FAILED',
+          `${brokers} refused the ${connection.sasl.mechanism} credentials of user "${connection.sasl.username}": check KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD and KAFKA_SASL_MECHANISM`,
+          {
+            cause: error,
+            details: {
+              variables: ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD', 'KAFKA_SASL_MECHANISM'],
+            },
+          },
+        );
+      }
       if (attempt % REPORT_EVERY === 1) {
         options.logger?.warn('waiting for Kafka', {
           brokers,

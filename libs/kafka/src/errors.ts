@@ -1,4 +1,5 @@
 export type KafkaErrorCode =
+  | 'KAFKA_AUTH_FAILED'
   | 'KAFKA_CONFIG_INVALID'
   | 'KAFKA_CONNECT_FAILED'
   | 'KAFKA_TOPIC_SETUP_FAILED'
