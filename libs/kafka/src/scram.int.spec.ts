@@ -29,7 +29,7 @@ function scram(password: string | undefined): KafkaConnection {
 }
 
 describe('SASL/SCRAM-SHA-512 on the real broker', { skip, timeout: 60_000 }, () => {
-  it('every client authenticates: the broker probe, the admin, a transactional producer and the reader', async () => {
+  it('every client authenticates: the broker probe, the admin, a transactional producer, a group consumer and the reader', async () => {
     const connection = scram(process.env.PAXFLEET_TEST_SCRAM_PASSWORD);
     await waitForBroker(connection);
     const kafka = createKafka(connection);
@@ -52,6 +52,25 @@ describe('SASL/SCRAM-SHA-512 on the real broker', { skip, timeout: 60_000 }, () 
       await transaction.commit();
     } finally {
       await producer.disconnect();
+    }
+    const consumer = kafka.consumer({
+      'group.id': uniqueName('scram-group'),
+      'auto.offset.reset': 'earliest',
+      'isolation.level': 'read_committed',
+    });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: [topic] });
+      const first = Promise.withResolvers<string | undefined>();
+      await consumer.run({
+        eachMessage: ({ message }) => {
+          first.resolve(message.value?.toString());
+          return Promise.resolve();
+        },
+      });
+      assert.equal(await first.promise, 'over SCRAM', 'a consumer group member reads it');
+    } finally {
+      await consumer.disconnect();
     }
     const reader = new PartitionReader(connection);
     await reader.connect();
