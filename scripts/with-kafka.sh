@@ -8,9 +8,10 @@
 # (on KAFKA_PORT if set, else on the first three free ports from 19092 up, so it
 # never collides with a developer's own broker on 9092), KAFKA_BROKERS is
 # exported to the command (and PAXFLEET_THROWAWAY_BROKER, naming it as the
-# suite's own), with a second listener that takes SCRAM-SHA-512 for a user made
+# suite's own), with a second listener, TLS with SCRAM-SHA-512, for a user made
 # for this run (PAXFLEET_TEST_SCRAM_BROKERS, PAXFLEET_TEST_SCRAM_USERNAME,
-# PAXFLEET_TEST_SCRAM_PASSWORD), and the broker is always stopped and its data
+# PAXFLEET_TEST_SCRAM_PASSWORD, PAXFLEET_TEST_SCRAM_CA: the CA file that signed
+# its certificate), and the broker is always stopped and its data
 # deleted afterwards, also when the command fails or the script is interrupted.
 # The exit code is the command's (or kafka.sh up's, if the broker did not start).
 # Progress messages go to stderr; the command's stdout is left alone.
@@ -98,5 +99,7 @@ export PAXFLEET_THROWAWAY_BROKER="$KAFKA_BROKERS"
 export PAXFLEET_TEST_SCRAM_BROKERS="$HOST:$sport"
 export PAXFLEET_TEST_SCRAM_USERNAME="$scram_user"
 export PAXFLEET_TEST_SCRAM_PASSWORD="$scram_password"
+# kafka.sh's data dir for this port (KAFKA_DATA_DIR when set) holds the CA.
+export PAXFLEET_TEST_SCRAM_CA="${KAFKA_DATA_DIR:-$(cd "$SCRIPT_DIR/.." && pwd)/.kafka/data-$port}/tls/ca.pem"
 
 run_command "$@"

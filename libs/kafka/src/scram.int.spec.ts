@@ -7,9 +7,10 @@ import { KafkaError } from './errors.ts';
 import { PartitionReader, type PartitionRecord } from './partition-reader.ts';
 import { uniqueName } from './testing.ts';
 
-// The suite's broker (scripts/with-kafka.sh) has a second listener that takes
-// SCRAM-SHA-512 for a user made for the run: the settings production clusters
-// use (Strimzi KafkaUsers are SCRAM users), through every client we build.
+// The suite's broker (scripts/with-kafka.sh) has a second listener, TLS with a
+// certificate from a CA made for the run, that takes SCRAM-SHA-512 for a user
+// made for the run: the settings production clusters use (sasl_ssl; Strimzi
+// KafkaUsers are SCRAM users), through every client we build.
 const brokers = process.env.PAXFLEET_TEST_SCRAM_BROKERS;
 const skip = brokers
   ? false
@@ -19,7 +20,8 @@ function scram(password: string | undefined): KafkaConnection {
   return kafkaConnectionFromEnv(
     {
       KAFKA_BROKERS: brokers,
-      KAFKA_SECURITY_PROTOCOL: 'sasl_plaintext',
+      KAFKA_SECURITY_PROTOCOL: 'sasl_ssl',
+      KAFKA_SSL_CA_LOCATION: process.env.PAXFLEET_TEST_SCRAM_CA,
       KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512',
       KAFKA_SASL_USERNAME: process.env.PAXFLEET_TEST_SCRAM_USERNAME,
       KAFKA_SASL_PASSWORD: password,
@@ -28,7 +30,7 @@ function scram(password: string | undefined): KafkaConnection {
   );
 }
 
-describe('SASL/SCRAM-SHA-512 on the real broker', { skip, timeout: 60_000 }, () => {
+describe('SASL_SSL with SCRAM-SHA-512 on the real broker', { skip, timeout: 60_000 }, () => {
   it('every client authenticates: the broker probe, the admin, a transactional producer, a group consumer and the reader', async () => {
     const connection = scram(process.env.PAXFLEET_TEST_SCRAM_PASSWORD);
     await waitForBroker(connection);
