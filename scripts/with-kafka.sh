@@ -44,7 +44,7 @@ scram_password="$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 # Stops the broker this script started; called from lib/with-server.sh on exit.
 # shellcheck disable=SC2317
 stop_server() {
-  env -u KAFKA_BROKERS KAFKA_PORT="$port" KAFKA_CONTROLLER_PORT="$cport" KAFKA_SCRAM_PORT="$sport" bash "$KAFKA_SH" down ||
+  env -u KAFKA_BROKERS KAFKA_PORT="$port" KAFKA_CONTROLLER_PORT="$cport" bash "$KAFKA_SH" down ||
     { echo "with-kafka.sh: stopping the Kafka broker on port $port failed" >&2; return 1; }
 }
 
