@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The image checks of `make test`, with no Docker engine and no network: builds
-# the /app bundle of each service with scripts/bundle-service.sh (the script the
-# Dockerfile runs) into a temporary folder, then checks what the image would
-# hold: dist/main.js, no devDependencies, every dependency at its pnpm-lock.yaml
-# version, workspace packages as compiled
-# JavaScript only, the Kafka native addon loading with SSL and SCRAM, the event
-# schemas embedded in code, and the service itself starting from the bundle with
-# plain `node dist/main.js` (no --conditions), as the image's CMD does.
+# The image checks of `make test`, with no Docker engine: builds the /app bundle
+# of each service with scripts/bundle-service.sh (the script the Dockerfile runs)
+# into a temporary folder, then checks what the image would hold: dist/main.js,
+# no devDependencies, every dependency at its pnpm-lock.yaml version, workspace
+# packages as compiled JavaScript only, the Kafka native addon loading with SSL
+# and SCRAM, the event schemas embedded in code, and the service itself starting
+# from the bundle with plain `node dist/main.js` (no --conditions), as the
+# image's CMD does. The npm registry is asked only for metadata not yet cached.
 #
 # Usage: scripts/check-image-bundle.sh [service...]
 # Default: every agent the chart deploys (helm/paxfleet/values.yaml components),

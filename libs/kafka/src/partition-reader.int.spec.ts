@@ -9,7 +9,13 @@ import {
   type PartitionReaderOptions,
   type PartitionRecord,
 } from './partition-reader.ts';
-import { createTestTopic, eventually, testKafka, uniqueName } from './testing.ts';
+import {
+  createTestTopic,
+  eventually,
+  testKafka,
+  transactionalProducer,
+  uniqueName,
+} from './testing.ts';
 
 // Each test's timeout also bounds its waits: a read or close that waited for a
 // consume timeout instead of ending at the log end would run past it.
@@ -143,10 +149,7 @@ it(
   async () => {
     const topic = uniqueName('reader-txn');
     await createTestTopic(kafka, topic, 2);
-    const transactional = kafka.producer({
-      'transactional.id': uniqueName('reader-txn-producer'),
-      'enable.idempotence': true,
-    });
+    const transactional = transactionalProducer(kafka, 'reader-txn-producer');
     await transactional.connect();
     try {
       // Partition 0 ends in a commit marker, partition 1 in an abort marker.
@@ -251,10 +254,7 @@ it(
     const topic = uniqueName('reader-open-txn');
     await createTestTopic(kafka, topic, 1);
     await produce(topic, 0, ['plain']);
-    const transactional = kafka.producer({
-      'transactional.id': uniqueName('reader-open-txn-producer'),
-      'enable.idempotence': true,
-    });
+    const transactional = transactionalProducer(kafka, 'reader-open-txn-producer');
     await transactional.connect();
     try {
       const open = await transactional.transaction();

@@ -5,7 +5,7 @@ import { createKafka } from './client.ts';
 import { kafkaConnectionFromEnv, type KafkaConnection } from './connection.ts';
 import { KafkaError } from './errors.ts';
 import { PartitionReader, type PartitionRecord } from './partition-reader.ts';
-import { uniqueName } from './testing.ts';
+import { createTestTopic, transactionalProducer, uniqueName } from './testing.ts';
 
 // The suite's broker (scripts/with-kafka.sh) has a second listener, TLS with a
 // certificate from a CA made for the run, that takes SCRAM-SHA-512 for a user
@@ -36,17 +36,8 @@ describe('SASL_SSL with SCRAM-SHA-512 on the real broker', { skip, timeout: 60_0
     await waitForBroker(connection);
     const kafka = createKafka(connection);
     const topic = uniqueName('scram');
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({ topics: [{ topic, numPartitions: 1, replicationFactor: 1 }] });
-    } finally {
-      await admin.disconnect();
-    }
-    const producer = kafka.producer({
-      'transactional.id': uniqueName('scram-tx'),
-      'enable.idempotence': true,
-    });
+    await createTestTopic(kafka, topic);
+    const producer = transactionalProducer(kafka, 'scram-tx');
     await producer.connect();
     try {
       const transaction = await producer.transaction();

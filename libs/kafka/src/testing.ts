@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { createKafka, type Admin, type Kafka } from './client.ts';
+import { createKafka, type Admin, type Kafka, type Producer } from './client.ts';
 import { kafkaConnectionFromEnv } from './connection.ts';
 
 /** Helpers for integration tests against the broker named by KAFKA_BROKERS. */
@@ -9,6 +9,14 @@ export function testKafka(clientId = 'paxfleet-test'): Kafka {
 
 export function uniqueName(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`;
+}
+
+/** An idempotent producer with a transactional id of its own (not yet connected). */
+export function transactionalProducer(kafka: Kafka, prefix: string): Producer {
+  return kafka.producer({
+    'transactional.id': uniqueName(prefix),
+    'enable.idempotence': true,
+  });
 }
 
 export async function withAdmin<T>(kafka: Kafka, work: (admin: Admin) => Promise<T>): Promise<T> {

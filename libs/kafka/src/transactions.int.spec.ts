@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import type { Consumer, Kafka } from './client.ts';
-import { createTestTopic, eventually, testKafka, uniqueName } from './testing.ts';
+import {
+  createTestTopic,
+  eventually,
+  testKafka,
+  transactionalProducer,
+  uniqueName,
+} from './testing.ts';
 
 const kafka: Kafka = testKafka('transactions-test');
 const topic = uniqueName('txn');
@@ -37,10 +43,7 @@ async function readAll(
 
 before(async () => {
   await createTestTopic(kafka, topic, 1);
-  const producer = kafka.producer({
-    'transactional.id': uniqueName('txn-producer'),
-    'enable.idempotence': true,
-  });
+  const producer = transactionalProducer(kafka, 'txn-producer');
   await producer.connect();
   try {
     const committed = await producer.transaction();

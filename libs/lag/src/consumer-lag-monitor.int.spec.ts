@@ -5,7 +5,13 @@ import { Registry } from 'prom-client';
 import { EventProducer, ExactlyOnceProcessor, type ResearchTask } from '@paxfleet/events';
 import { isolatedTopics } from '@paxfleet/events/testing';
 import { kafkaConnectionFromEnv, type Kafka } from '@paxfleet/kafka';
-import { createTestTopic, eventually, testKafka, uniqueName } from '@paxfleet/kafka/testing';
+import {
+  createTestTopic,
+  eventually,
+  testKafka,
+  transactionalProducer,
+  uniqueName,
+} from '@paxfleet/kafka/testing';
 import { ConsumerLagMonitor } from './consumer-lag-monitor.ts';
 
 const kafka: Kafka = testKafka('lag-test');
@@ -35,10 +41,7 @@ describe('ConsumerLagMonitor on the real broker', { timeout: 180_000 }, () => {
 
     before(async () => {
       await createTestTopic(kafka, topic, 2);
-      const producer = kafka.producer({
-        'transactional.id': uniqueName('lag-drained-tx'),
-        'enable.idempotence': true,
-      });
+      const producer = transactionalProducer(kafka, 'lag-drained-tx');
       await producer.connect();
       // Committed: 5 records on partition 0 and 3 on partition 1, then an aborted transaction.
       await producer.transaction();
