@@ -6,7 +6,7 @@ import {
   EventProducer,
   ExactlyOnceProcessor,
   type ActivityRecord,
-  type BlobStore,
+  type Bodies,
   type ClaimRecord,
   type EventRegistry,
   type InputRecord,
@@ -35,7 +35,8 @@ export interface Work<K extends TopicName> {
   /** Carries agent, workflow_id, trace_id and span_id. */
   readonly logger: ServiceLogger;
   readonly model: ModelProvider;
-  readonly blobs: BlobStore;
+  /** Bodies of events: inline when small, else in the blob store. */
+  readonly bodies: Bodies;
   readonly clock: () => number;
   /** Reports a step to agent-progress and renews the claim held for this work. */
   progress(step: number, totalSteps: number, status: string): Promise<void>;
@@ -63,7 +64,7 @@ export interface AgentDeps {
   readonly metrics: Registry;
   readonly logger: ServiceLogger;
   readonly model: ModelProvider;
-  readonly blobs: BlobStore;
+  readonly bodies: Bodies;
   readonly instance: string;
   readonly groupId: string;
   readonly transactionalId: string;
@@ -262,7 +263,7 @@ export class AgentRuntime<K extends TopicName> {
       outbox,
       logger,
       model: this.#tracedModel,
-      blobs: this.#deps.blobs,
+      bodies: this.#deps.bodies,
       clock: this.#clock,
       progress: async (step, totalSteps, status) => {
         await this.#progress.step({

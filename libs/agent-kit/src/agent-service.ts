@@ -1,5 +1,3 @@
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Type } from '@sinclair/typebox';
 import { Registry } from 'prom-client';
 import {
@@ -8,7 +6,7 @@ import {
   waitForBroker,
   type KafkaConnection,
 } from '@paxfleet/kafka';
-import { eventRegistry, FileBlobStore, type TopicName } from '@paxfleet/events';
+import { eventRegistry, type TopicName } from '@paxfleet/events';
 import { ConsumerLagMonitor } from '@paxfleet/lag';
 import { modelProviderFromEnv } from '@paxfleet/models';
 import {
@@ -22,6 +20,7 @@ import {
   type ServiceLogger,
 } from '@paxfleet/service';
 import { AgentRuntime, type AgentDefinition } from './agent-runtime.ts';
+import { blobConfigProperties, blobStoreFromConfig, bodiesFromConfig } from './blob-config.ts';
 
 export interface AgentServiceOptions {
   /** Agent id and service name, as in the topic catalog's agents. */
@@ -38,7 +37,7 @@ export function agentConfigSchema(options: AgentServiceOptions) {
     { serviceName: options.name, port: options.port },
     {
       MAX_EVENT_AGE_MS: Type.Integer({ minimum: 1, default: options.maxEventAgeMs }),
-      BLOB_DIR: Type.String({ minLength: 1, default: join(tmpdir(), 'paxfleet-blobs') }),
+      ...blobConfigProperties(),
       HEARTBEAT_INTERVAL_MS: Type.Integer({ minimum: 100, default: 5000 }),
       CLAIM_LEASE_MS: Type.Integer({ minimum: 1000, default: 30_000 }),
     },
@@ -77,6 +76,7 @@ export async function runAgentService<K extends TopicName>(
   const config = loadAgentConfig(options, env);
   const logger = createLogger({ agent: config.AGENT_ID, level: config.LOG_LEVEL });
   const connection = kafkaConnectionFromEnv(env, `${config.AGENT_ID}-${config.INSTANCE_ID}`);
+  const blobs = blobStoreFromConfig(config);
   const registry = eventRegistry();
   const group = registry.catalog.agent(options.name).group;
   const metrics = new Registry();
@@ -100,7 +100,7 @@ export async function runAgentService<K extends TopicName>(
     metrics,
     logger,
     model: modelProviderFromEnv(env),
-    blobs: new FileBlobStore(config.BLOB_DIR),
+    bodies: bodiesFromConfig(config, blobs),
     instance: config.INSTANCE_ID,
     groupId: group,
     transactionalId: `${group}-${config.INSTANCE_ID}`,
@@ -123,18 +123,22 @@ export async function runAgentService<K extends TopicName>(
     port: config.PORT,
     logger,
     start: async (signal) => {
+      await blobs?.check();
       await waitForBroker(connection, { signal, logger });
       for (const run of extraStart) await run();
       await runtime.start();
       logger.info(`${options.name} agent consuming`, {
         group,
         max_event_age_ms: config.MAX_EVENT_AGE_MS,
+        blob_store: blobs?.location ?? 'none (bodies inline only)',
+        blob_inline_max_bytes: config.BLOB_INLINE_MAX_BYTES,
       });
     },
     onShutdown: [
       { name: `${options.name} agent`, run: () => runtime.stop() },
       ...extraShutdown,
       { name: 'lag monitor', run: () => lagMonitor.close() },
+      { name: 'blob store', run: () => blobs?.close() },
     ],
   });
 }

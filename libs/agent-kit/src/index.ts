@@ -7,6 +7,12 @@ export {
   type Work,
 } from './agent-runtime.ts';
 export {
+  blobConfigProperties,
+  blobStoreFromConfig,
+  bodiesFromConfig,
+  type BlobConfig,
+} from './blob-config.ts';
+export {
   agentConfigSchema,
   runAgentService,
   type AgentServiceOptions,

@@ -14,6 +14,8 @@ export interface TopicSpec {
   readonly retentionMs: number;
   /** With tiered storage: ms on broker disks (hot) before only the remote (warm) tier has it; the cold archive's ms. */
   readonly tiers?: { readonly hotMs: number; readonly archiveMs: number };
+  /** Key prefix of the blobs its records reference (bodies too large to ride inline), e.g. research/. */
+  readonly blobPrefix?: string;
 }
 
 export interface AgentSpec {
@@ -62,6 +64,7 @@ interface RawTopic {
   cleanupPolicy: string;
   retention: string;
   tiers?: { hot: string; archive: string };
+  blobPrefix?: string;
 }
 
 interface RawCatalog {
@@ -100,6 +103,9 @@ export function parseCatalog(source: unknown, schemas: SchemaSet): TopicCatalog 
     if (tiers && (tiers.hotMs < 0 || (retentionMs >= 0 && tiers.hotMs > retentionMs))) {
       throw invalid(`${where}: tiers.hot must be a duration no longer than retention`);
     }
+    if (topic.blobPrefix !== undefined && !/^[a-z][a-z0-9-]*\/$/.test(topic.blobPrefix)) {
+      throw invalid(`${where}: blobPrefix must be a lower-case kebab name ending in / (got "${topic.blobPrefix}")`);
+    }
     return {
       name: topic.name,
       description: topic.description ?? '',
@@ -111,6 +117,7 @@ export function parseCatalog(source: unknown, schemas: SchemaSet): TopicCatalog 
       cleanupPolicy,
       retentionMs,
       ...(tiers && { tiers }),
+      ...(topic.blobPrefix && { blobPrefix: topic.blobPrefix }),
     };
   });
   const names = new Set(topics.map((topic) => topic.name));

@@ -7,8 +7,9 @@ import { eventRegistry } from './registry.ts';
 import type { ResearchEvent } from './generated/events.ts';
 
 const schemas = eventRegistry().schemas;
-const v1 = new EventCodec<Omit<ResearchEvent, 'summary'>>(schemas, 'research-event', 1);
-const v2 = new EventCodec<ResearchEvent>(schemas, 'research-event', 2);
+const v1 = new EventCodec<Omit<ResearchEvent, 'summary' | 'body'>>(schemas, 'research-event', 1);
+const v2 = new EventCodec<Omit<ResearchEvent, 'body'>>(schemas, 'research-event', 2);
+const v3 = new EventCodec<ResearchEvent>(schemas, 'research-event', 3);
 const base = {
   event_id: 'evt-1',
   event_type: 'analysis_complete',
@@ -44,6 +45,15 @@ describe('EventCodec', () => {
     const decoded = v1.decode(v2.encode({ ...base, summary: 'ignored by v1' }));
     assert.deepEqual({ ...decoded.value }, base);
     assert.equal(decoded.writerVersion, 2);
+  });
+
+  it('a v3 reader reads v2 data with body null; a v2 reader reads v3 data and ignores the inline body', () => {
+    const older = v3.decode(v2.encode({ ...base, summary: 's' }));
+    assert.deepEqual({ ...older.value }, { ...base, summary: 's', body: null });
+    const inline = { ...base, output_path: '', summary: 's', body: '# Analysis' };
+    const newer = v2.decode(v3.encode(inline));
+    assert.deepEqual({ ...newer.value }, { ...base, output_path: '', summary: 's' });
+    assert.equal(newer.writerVersion, 3);
   });
 
   it('refuses a value that does not fit the schema and names the field', () => {

@@ -38,7 +38,21 @@ export {
   type OutgoingRecord,
   type SendOptions,
 } from './records.ts';
-export { FileBlobStore, type BlobStore } from './blob-store.ts';
+export { checkBlobKey, type BlobStore, type StoredBlob } from './blobs/blob-store.ts';
+export { FileBlobStore } from './blobs/file-blob-store.ts';
+export { S3BlobStore, type S3BlobStoreOptions } from './blobs/s3-blob-store.ts';
+export {
+  Bodies,
+  DEFAULT_INLINE_MAX_BYTES,
+  type BodiesOptions,
+  type StoredBody,
+} from './blobs/bodies.ts';
+export {
+  blobRetentions,
+  sweepBlobs,
+  type BlobRetention,
+  type SweepReport,
+} from './blobs/blob-sweep.ts';
 export { DEAD_LETTER_TOPIC, deadLetterFor } from './dead-letters.ts';
 export { EventProducer, type EventProducerOptions } from './event-producer.ts';
 export {

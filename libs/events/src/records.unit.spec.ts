@@ -1,9 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { FileBlobStore } from './blob-store.ts';
+import { describe, it } from 'node:test';
 import { isTraceparent } from './headers.ts';
 import { encodeRecord } from './records.ts';
 import { eventRegistry } from './registry.ts';
@@ -52,6 +48,7 @@ describe('encodeRecord', () => {
         output_path: 'p',
         timestamp: 1,
         summary: null,
+          body: null,
       },
       { workflowId: 'w', traceparent },
     );
@@ -75,25 +72,5 @@ describe('encodeRecord', () => {
         ),
       /RECORD_TOO_LARGE: research-tasks record for key "agent-observability" is \d+ bytes, over the 200-byte limit/,
     );
-  });
-});
-
-describe('FileBlobStore', () => {
-  let root = '';
-  after(() => rm(root, { recursive: true, force: true }));
-
-  it('stores a body and returns a reference that reads it back', async () => {
-    root = await mkdtemp(join(tmpdir(), 'blobs-'));
-    const store = new FileBlobStore(root);
-    const ref = await store.put('research/agent-observability.md', '# Analysis');
-    assert.match(ref, /^file:\/\/.*research\/agent-observability\.md$/);
-    assert.equal((await store.get(ref)).toString(), '# Analysis');
-  });
-
-  it('refuses keys and references outside the store', async () => {
-    const store = new FileBlobStore(root);
-    await assert.rejects(store.put('../escape.md', 'x'), /BLOB_REF_INVALID/);
-    await assert.rejects(store.get('file:///etc/passwd'), /BLOB_REF_INVALID/);
-    await assert.rejects(store.get(`file://${root}/missing.md`), /BLOB_NOT_FOUND/);
   });
 });

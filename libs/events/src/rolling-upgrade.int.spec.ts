@@ -10,10 +10,10 @@ const kafka: Kafka = testKafka('rolling-upgrade-test');
 const topics = isolatedTopics(['research-events']);
 const topic = topics.names['research-events'];
 const schemas = topics.registry.schemas;
-const v1 = new EventCodec<Omit<ResearchEvent, 'summary'>>(schemas, 'research-event', 1);
-const v2 = new EventCodec<ResearchEvent>(schemas, 'research-event', 2);
+const v1 = new EventCodec<Omit<ResearchEvent, 'summary' | 'body'>>(schemas, 'research-event', 1);
+const v2 = new EventCodec<Omit<ResearchEvent, 'body'>>(schemas, 'research-event', 2);
 
-function event(id: string): Omit<ResearchEvent, 'summary'> {
+function event(id: string): Omit<ResearchEvent, 'summary' | 'body'> {
   return {
     event_id: id,
     event_type: 'analysis_complete',

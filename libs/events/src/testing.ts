@@ -4,6 +4,8 @@ import { parseCatalog } from './catalog.ts';
 import { catalogSource, type TopicName } from './generated/events.ts';
 import { EventRegistry } from './registry.ts';
 
+export { MemoryBlobStore } from './blobs/memory-blob-store.ts';
+
 /**
  * A registry whose catalog holds fresh copies of the given topics under unique
  * names, so integration tests never share topics. Each copy is typed as the

@@ -61,7 +61,7 @@ export function writerAgent(options: {
       const workKey = contentWorkKey(event.topic);
       let research: string;
       try {
-        research = (await work.blobs.get(event.output_path)).toString('utf8');
+        research = await work.bodies.get({ body: event.body, ref: event.output_path });
       } catch (error) {
         return {
           outcome: 'failed',
@@ -113,7 +113,10 @@ export function writerAgent(options: {
       const keywords = await ask(4, `List SEO keywords for a ${format.noun} about ${subject}`, 100);
       await work.progress(5, STEPS.length, STEPS[4]);
       const body = `# ${subject}\n\n${draft}\n\n---\nKeywords: ${keywords}\n`;
-      const bodyRef = await work.blobs.put(`content/${format.id}/${event.topic}.md`, body);
+      const stored = await work.bodies.put(
+        `content/${format.id}/${event.topic}/${work.record.context.workflowId}.md`,
+        body,
+      );
 
       // Completion is the gate: under a lapsed lease this throws and nothing is published.
       const completed = await work.completeClaim();
@@ -129,10 +132,11 @@ export function writerAgent(options: {
           topic: event.topic,
           title: `${subject}: a ${format.noun}`,
           summary: event.summary ?? analysis.slice(0, 200),
-          body_ref: bodyRef,
-          body_bytes: Buffer.byteLength(body),
+          body_ref: stored.ref,
+          body_bytes: stored.bytes,
           epoch: completed.epoch,
           produced_at: work.clock(),
+          body: stored.body,
         },
         work.record.context,
       );

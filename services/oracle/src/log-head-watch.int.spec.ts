@@ -19,6 +19,7 @@ function research(topic: string, id: string): ResearchEvent {
     output_path: `file:///blobs/research/${id}.md`,
     timestamp: Date.now(),
     summary: null,
+          body: null,
   };
 }
 
@@ -36,6 +37,7 @@ function result(topic: string, id: string): ContentResult {
     body_bytes: 0,
     epoch: 1,
     produced_at: Date.now(),
+    body: null,
   };
 }
 

@@ -133,8 +133,6 @@ export function oracleAgent(options: OracleAgentOptions): AgentDefinition<Oracle
     return { outcome: 'processed', workKey: finding.work_key };
   };
 
-  const read = async (work: Work<OracleTopic>, ref: string): Promise<string> =>
-    (await work.blobs.get(ref)).toString('utf8');
 
   async function auditResearchEvent(work: Work<OracleTopic>, event: ResearchEvent, ageMs: number) {
     const workKey = researchWorkKey(event.topic);
@@ -144,7 +142,7 @@ export function oracleAgent(options: OracleAgentOptions): AgentDefinition<Oracle
     await work.progress(1, STEPS, 'Reading research');
     let text: string;
     try {
-      text = await read(work, event.output_path);
+      text = await work.bodies.get({ body: event.body, ref: event.output_path });
     } catch (error) {
       return {
         outcome: 'failed',
@@ -181,7 +179,7 @@ export function oracleAgent(options: OracleAgentOptions): AgentDefinition<Oracle
     let research: string | undefined;
     const analysis = newest.latestResearch(result.topic);
     try {
-      content = await read(work, result.body_ref);
+      content = await work.bodies.get({ body: result.body, ref: result.body_ref });
     } catch (error) {
       return {
         outcome: 'failed',
@@ -190,7 +188,8 @@ export function oracleAgent(options: OracleAgentOptions): AgentDefinition<Oracle
       } as const;
     }
     try {
-      if (analysis) research = await read(work, analysis.output_path);
+      if (analysis)
+        research = await work.bodies.get({ body: analysis.body, ref: analysis.output_path });
     } catch (error) {
       return {
         outcome: 'failed',

@@ -2,14 +2,15 @@ import { silentLogger } from '@paxfleet/service';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { StalenessGuard, type Work } from '@paxfleet/agent-kit';
-import type {
-  BlobStore,
-  ContentResult,
-  EventContext,
-  InputRecord,
-  ResearchEvent,
-  TopicName,
+import {
+  Bodies,
+  type ContentResult,
+  type EventContext,
+  type InputRecord,
+  type ResearchEvent,
+  type TopicName,
 } from '@paxfleet/events';
+import { MemoryBlobStore } from '@paxfleet/events/testing';
 import { ModelError, OfflineModelProvider } from '@paxfleet/models';
 import { LocalKeywordRecommender, type KeywordSource } from './keywords.ts';
 import { NewestEvents, oracleAgent, type OracleTopic } from './oracle-agent.ts';
@@ -33,6 +34,7 @@ function researchEvent(
     output_path: `file:///blobs/research/${topic}-${at}.md`,
     timestamp: at,
     summary: `Analysis of ${topic}.`,
+    body: null,
     ...overrides,
   };
 }
@@ -87,6 +89,7 @@ function contentResult(topic: string, at: number): ContentResult {
     body_bytes: 0,
     epoch: 1,
     produced_at: at,
+    body: null,
   };
 }
 
@@ -99,15 +102,6 @@ interface Sent {
 function fakeWork(record: InputRecord<OracleTopic>, blobs: Record<string, string>, now: number) {
   const sent: Sent[] = [];
   const steps: string[] = [];
-  const store: BlobStore = {
-    put: () => Promise.reject(new Error('the oracle writes no blobs')),
-    get: (ref) => {
-      const body = blobs[ref];
-      return body === undefined
-        ? Promise.reject(new Error(`no blob at ${ref}`))
-        : Promise.resolve(Buffer.from(body));
-    },
-  };
   const work: Work<OracleTopic> = {
     record,
     outbox: {
@@ -116,7 +110,7 @@ function fakeWork(record: InputRecord<OracleTopic>, blobs: Record<string, string
     },
     logger: silentLogger,
     model: new OfflineModelProvider(),
-    blobs: store,
+    bodies: new Bodies({ store: new MemoryBlobStore(blobs), inlineMaxBytes: 65_536 }),
     clock: () => now,
     progress: (step, total, status) => {
       steps.push(`${status} (step ${step}/${total})`);
@@ -192,7 +186,7 @@ describe('oracleAgent: auditing research', () => {
     const { work, sent } = fakeWork(researchRecord(missing, 0, 1), {}, 1);
     const failed = await agent.handle(work);
     assert.equal(failed.outcome, 'failed');
-    assert.equal(failed.reason, `research unreadable: no blob at ${missing.output_path}`);
+    assert.equal(failed.reason, `research unreadable: BLOB_NOT_FOUND: no blob at ${missing.output_path}`);
     assert.deepEqual(sent, []);
   });
 

@@ -7,7 +7,7 @@ function subject(topic: string): string {
   return topic.replace(/[-_]+/g, ' ');
 }
 
-/** Turns a research task into an analysis in the blob store and an analysis_complete event. */
+/** Turns a research task into an analysis (inline, or in the blob store when large) and an analysis_complete event. */
 export function researchAgent(options: {
   readonly name: string;
   readonly maxEventAgeMs: number;
@@ -45,8 +45,8 @@ export function researchAgent(options: {
         `Summarize in two sentences the analysis of ${about}: ${findings}`,
         80,
       );
-      const outputPath = await work.blobs.put(
-        `research/${task.topic}.md`,
+      const analysis = await work.bodies.put(
+        `research/${task.topic}/${task.workflow_id}.md`,
         `# Research: ${about}\n\n## Sources\n${sources}\n\n## Findings\n${findings}\n`,
       );
       work.outbox.send(
@@ -57,9 +57,10 @@ export function researchAgent(options: {
           event_type: 'analysis_complete',
           workflow_id: task.workflow_id,
           topic: task.topic,
-          output_path: outputPath,
+          output_path: analysis.ref,
           timestamp: work.clock(),
           summary,
+          body: analysis.body,
         },
         work.record.context,
       );

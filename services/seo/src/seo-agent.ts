@@ -13,7 +13,7 @@ export interface SeoAgentOptions {
 }
 
 /**
- * Reads each finished piece of content from the blob store, scores it and publishes an
+ * Reads each finished piece of content (inline, or from the blob store), scores it and publishes an
  * seo-reports record under the content's work key, in the input's transaction.
  */
 export function seoAgent(options: SeoAgentOptions): AgentDefinition<'content-results'> {
@@ -30,7 +30,7 @@ export function seoAgent(options: SeoAgentOptions): AgentDefinition<'content-res
       await work.progress(1, STEPS.length, STEPS[0]);
       let body: string;
       try {
-        body = (await work.blobs.get(result.body_ref)).toString('utf8');
+        body = await work.bodies.get({ body: result.body, ref: result.body_ref });
       } catch (error) {
         return {
           outcome: 'failed',

@@ -2,7 +2,8 @@ import { silentLogger } from '@paxfleet/service';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Work } from '@paxfleet/agent-kit';
-import type { BlobStore, ContentResult, EventContext, TopicName } from '@paxfleet/events';
+import { Bodies, type ContentResult, type EventContext, type TopicName } from '@paxfleet/events';
+import { MemoryBlobStore } from '@paxfleet/events/testing';
 import { OfflineModelProvider, type ModelProvider } from '@paxfleet/models';
 import { seoAgent } from './seo-agent.ts';
 
@@ -31,6 +32,7 @@ const result: ContentResult = {
   body_bytes: 0,
   epoch: 1,
   produced_at: 1_000,
+  body: null,
 };
 
 function fakeWork(
@@ -39,15 +41,6 @@ function fakeWork(
 ) {
   const sent: Sent[] = [];
   const steps: string[] = [];
-  const store: BlobStore = {
-    put: () => Promise.reject(new Error('the seo agent writes no blobs')),
-    get: (ref) => {
-      const body = blobs[ref];
-      return body === undefined
-        ? Promise.reject(new Error(`no blob at ${ref}`))
-        : Promise.resolve(Buffer.from(body));
-    },
-  };
   const work: Work<'content-results'> = {
     record: {
       topic: 'content-results',
@@ -65,7 +58,7 @@ function fakeWork(
     },
     logger: silentLogger,
     model,
-    blobs: store,
+    bodies: new Bodies({ store: new MemoryBlobStore(blobs), inlineMaxBytes: 65_536 }),
     clock: () => 5_000,
     progress: (step, total, status) => {
       steps.push(`${status} (step ${step}/${total})`);
@@ -136,7 +129,7 @@ describe('seoAgent', () => {
     const outcome = await agent.handle(work);
     assert.equal(outcome.outcome, 'failed');
     assert.equal(outcome.workKey, 'content:agent-tracing');
-    assert.equal(outcome.reason, `content unreadable: no blob at ${result.body_ref}`);
+    assert.equal(outcome.reason, `content unreadable: BLOB_NOT_FOUND: no blob at ${result.body_ref}`);
     assert.deepEqual(sent, []);
   });
 

@@ -67,6 +67,7 @@ for (const maxBatchRecords of batchSizes) {
           output_path: 'memory://bench',
           timestamp: record.timestamp,
           summary: null,
+          body: null,
         },
         record.context,
       );

@@ -85,7 +85,7 @@ export interface ClaimRequest {
   requested_at: number;
 }
 
-/** A finished blog post, prospect deck or newsletter; the body travels by reference. */
+/** A finished blog post, prospect deck or newsletter. v2 carries a small body inline in body; a large one stays in the blob store, referenced by body_ref. */
 export interface ContentResult {
   result_id: string;
   work_key: string;
@@ -96,13 +96,15 @@ export interface ContentResult {
   topic: string;
   title: string;
   summary: string;
-  /** blob reference of the full body */
+  /** blob reference of the full body when it is stored by reference; empty when body holds it */
   body_ref: string;
   body_bytes: number;
   /** the fencing epoch of the claim it was written under */
   epoch: number;
   /** epoch milliseconds */
   produced_at: number;
+  /** the full body when it is under the inline threshold; null when body_ref references it */
+  body: null | string;
 }
 
 /** A record that could not be decoded or processed, kept whole with the reason. */
@@ -141,7 +143,7 @@ export interface Progress {
   at: number;
 }
 
-/** Research lifecycle; analysis_complete starts content work. v2 adds an optional summary. */
+/** Research lifecycle; analysis_complete starts content work. v3 carries a small analysis inline in body; a large one stays in the blob store, referenced by output_path. */
 export interface ResearchEvent {
   event_id: string;
   /** analysis_started, analysis_complete or analysis_failed */
@@ -149,12 +151,14 @@ export interface ResearchEvent {
   workflow_id: string;
   /** research topic slug, also the record key */
   topic: string;
-  /** where the analysis is stored (blob reference) */
+  /** blob reference of the analysis when it is stored by reference; empty when body holds it */
   output_path: string;
   /** epoch milliseconds */
   timestamp: number;
   /** a brief summary of the analysis */
   summary: null | string;
+  /** the analysis itself when it is under the inline threshold; null when output_path references it */
+  body: null | string;
 }
 
 /** Work for the research agent, routed by the coordinator. */
@@ -591,6 +595,77 @@ export const schemaSources: Record<string, Record<number, AvroSchema>> = {
           "doc": "epoch milliseconds"
         }
       ]
+    },
+    "2": {
+      "type": "record",
+      "name": "ContentResult",
+      "namespace": "dev.paxfleet.events",
+      "doc": "A finished blog post, prospect deck or newsletter. v2 carries a small body inline in body; a large one stays in the blob store, referenced by body_ref.",
+      "fields": [
+        {
+          "name": "result_id",
+          "type": "string"
+        },
+        {
+          "name": "work_key",
+          "type": "string"
+        },
+        {
+          "name": "workflow_id",
+          "type": "string"
+        },
+        {
+          "name": "agent",
+          "type": "string"
+        },
+        {
+          "name": "format",
+          "type": "string",
+          "doc": "blog_post, prospect_deck or newsletter"
+        },
+        {
+          "name": "topic",
+          "type": "string"
+        },
+        {
+          "name": "title",
+          "type": "string"
+        },
+        {
+          "name": "summary",
+          "type": "string",
+          "default": ""
+        },
+        {
+          "name": "body_ref",
+          "type": "string",
+          "doc": "blob reference of the full body when it is stored by reference; empty when body holds it"
+        },
+        {
+          "name": "body_bytes",
+          "type": "long",
+          "default": 0
+        },
+        {
+          "name": "epoch",
+          "type": "long",
+          "doc": "the fencing epoch of the claim it was written under"
+        },
+        {
+          "name": "produced_at",
+          "type": "long",
+          "doc": "epoch milliseconds"
+        },
+        {
+          "name": "body",
+          "type": [
+            "null",
+            "string"
+          ],
+          "default": null,
+          "doc": "the full body when it is under the inline threshold; null when body_ref references it"
+        }
+      ]
     }
   },
   "dead-letter": {
@@ -815,6 +890,60 @@ export const schemaSources: Record<string, Record<number, AvroSchema>> = {
           "doc": "a brief summary of the analysis"
         }
       ]
+    },
+    "3": {
+      "type": "record",
+      "name": "ResearchEvent",
+      "namespace": "dev.paxfleet.events",
+      "doc": "Research lifecycle; analysis_complete starts content work. v3 carries a small analysis inline in body; a large one stays in the blob store, referenced by output_path.",
+      "fields": [
+        {
+          "name": "event_id",
+          "type": "string"
+        },
+        {
+          "name": "event_type",
+          "type": "string",
+          "doc": "analysis_started, analysis_complete or analysis_failed"
+        },
+        {
+          "name": "workflow_id",
+          "type": "string"
+        },
+        {
+          "name": "topic",
+          "type": "string",
+          "doc": "research topic slug, also the record key"
+        },
+        {
+          "name": "output_path",
+          "type": "string",
+          "doc": "blob reference of the analysis when it is stored by reference; empty when body holds it"
+        },
+        {
+          "name": "timestamp",
+          "type": "long",
+          "doc": "epoch milliseconds"
+        },
+        {
+          "name": "summary",
+          "type": [
+            "null",
+            "string"
+          ],
+          "default": null,
+          "doc": "a brief summary of the analysis"
+        },
+        {
+          "name": "body",
+          "type": [
+            "null",
+            "string"
+          ],
+          "default": null,
+          "doc": "the analysis itself when it is under the inline threshold; null when output_path references it"
+        }
+      ]
     }
   },
   "research-task": {
@@ -914,7 +1043,7 @@ export const schemaSources: Record<string, Record<number, AvroSchema>> = {
 };
 
 export const catalogSource: unknown = {
-  "$comment": "The topic catalog: the one source for local topics, Kubernetes KafkaTopic manifests and ACLs. Durations use ms, s, m, h or d; \"forever\" keeps records indefinitely. retention is how long Kafka serves a record (retention.ms); where the cluster has tiered storage, tiers.hot is how long it stays on broker disks (local.retention.ms) before only the remote (warm) tier has it; tiers.archive is how long the cold archive outside Kafka keeps it.",
+  "$comment": "The topic catalog: the one source for local topics, Kubernetes KafkaTopic manifests and ACLs. Durations use ms, s, m, h or d; \"forever\" keeps records indefinitely. retention is how long Kafka serves a record (retention.ms); where the cluster has tiered storage, tiers.hot is how long it stays on broker disks (local.retention.ms) before only the remote (warm) tier has it; tiers.archive is how long the cold archive outside Kafka keeps it. blobPrefix names the object-store prefix of the bodies a topic's records reference; those blobs are kept as long as the longest of retention and tiers.archive.",
   "defaults": {
     "replicationFactor": 3,
     "minInsyncReplicas": 2
@@ -940,7 +1069,8 @@ export const catalogSource: unknown = {
       "tiers": {
         "hot": "7d",
         "archive": "90d"
-      }
+      },
+      "blobPrefix": "research/"
     },
     {
       "name": "claim-requests",
@@ -971,7 +1101,8 @@ export const catalogSource: unknown = {
       "tiers": {
         "hot": "30d",
         "archive": "forever"
-      }
+      },
+      "blobPrefix": "content/"
     },
     {
       "name": "agent-progress",

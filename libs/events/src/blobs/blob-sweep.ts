@@ -1,0 +1,54 @@
+import type { TopicCatalog } from '../catalog.ts';
+import type { BlobStore } from './blob-store.ts';
+
+/** How long the blobs under one key prefix are kept: as long as the records that reference them. */
+export interface BlobRetention {
+  readonly prefix: string;
+  /** The topic whose records reference these blobs. */
+  readonly topic: string;
+  /** -1 keeps them forever. */
+  readonly retentionMs: number;
+}
+
+/**
+ * From the catalog: each topic that references blobs (its `blobPrefix`) keeps them for
+ * the longest time any tier still serves its records (the broker, or the cold archive).
+ */
+export function blobRetentions(catalog: TopicCatalog): BlobRetention[] {
+  return catalog.topics.flatMap((topic) => {
+    if (!topic.blobPrefix) return [];
+    const tiers = [topic.retentionMs, topic.tiers?.archiveMs ?? 0];
+    const retentionMs = tiers.includes(-1) ? -1 : Math.max(...tiers);
+    return [{ prefix: topic.blobPrefix, topic: topic.name, retentionMs }];
+  });
+}
+
+export interface SweepReport {
+  readonly prefix: string;
+  readonly kept: number;
+  readonly deleted: number;
+}
+
+/** Deletes the blobs older than their retention; blobs kept forever are not even listed. */
+export async function sweepBlobs(
+  store: BlobStore,
+  retentions: readonly BlobRetention[],
+  now: number,
+): Promise<SweepReport[]> {
+  const reports: SweepReport[] = [];
+  for (const { prefix, retentionMs } of retentions) {
+    if (retentionMs < 0) {
+      reports.push({ prefix, kept: 0, deleted: 0 });
+      continue;
+    }
+    const expired: string[] = [];
+    let kept = 0;
+    for await (const blob of store.list(prefix)) {
+      if (now - blob.writtenAt > retentionMs) expired.push(blob.key);
+      else kept += 1;
+    }
+    await store.delete(expired);
+    reports.push({ prefix, kept, deleted: expired.length });
+  }
+  return reports;
+}
