@@ -13,7 +13,7 @@ WORKSPACE_MANIFESTS := package.json pnpm-lock.yaml pnpm-workspace.yaml .node-ver
 INSTALLED := node_modules/.paxfleet-installed
 
 .PHONY: help install build typecheck lint format format-check test test-unit test-int test-k8s \
-	test-images test-alerts test-interop images timeline kafka-up kafka-down topics demo bench clean
+	test-images test-alerts test-interop images timeline blobs-sweep kafka-up kafka-down topics demo bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -44,8 +44,8 @@ test-unit: $(INSTALLED) ## unit tests (no broker)
 test-interop: $(INSTALLED) ## our Avro encoding read and written by Apache Avro for Java (jars from Maven Central, cached in .tools/)
 	@AVRO_JAVA_CLASSPATH="$$(scripts/avro-java.sh classpath)" pnpm --filter @paxfleet/events -s run test:interop
 
-test-int: $(INSTALLED) ## integration tests on a real broker and Jaeger (started and stopped here unless KAFKA_BROKERS, OTEL_EXPORTER_OTLP_ENDPOINT and JAEGER_QUERY_URL are set)
-	@scripts/with-kafka.sh scripts/with-jaeger.sh pnpm run --silent test:int
+test-int: $(INSTALLED) ## integration tests on a real broker, S3 server and Jaeger (started and stopped here unless KAFKA_BROKERS, BLOB_S3_BUCKET, OTEL_EXPORTER_OTLP_ENDPOINT and JAEGER_QUERY_URL are set)
+	@scripts/with-kafka.sh scripts/with-s3.sh scripts/with-jaeger.sh pnpm run --silent test:int
 
 test-k8s: $(INSTALLED) ## helm lint/template, kubeconform (offline schemas), manifest policy and drift checks
 	@scripts/check-k8s.sh
@@ -67,6 +67,9 @@ demo: $(INSTALLED) ## run the fleet on one machine (local broker unless KAFKA_BR
 
 timeline: $(INSTALLED) ## replay one workflow from every topic in time order: make timeline WORKFLOW=workflow_7k2p9x0q
 	@pnpm --filter @paxfleet/cli -s run timeline $(WORKFLOW)
+
+blobs-sweep: $(INSTALLED) ## delete blobs older than the catalog keeps the records that reference them (BLOB_STORE, BLOB_S3_* as for the agents)
+	@pnpm --filter @paxfleet/cli -s run blobs:sweep
 
 topics: $(INSTALLED) ## apply schemas/topics.json to the cluster in KAFKA_BROKERS
 	@pnpm --filter @paxfleet/events -s run topics:apply

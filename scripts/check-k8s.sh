@@ -74,6 +74,25 @@ rejects_unknown_values() {
   grep -F "additional properties 'replica' not allowed" "$WORK/typo.out"
 }
 
+# The policy's blob rule can fail: an agent keeping bodies in its own emptyDir is refused.
+policy_refuses_pod_local_blobs() {
+  mkdir -p "$WORK/values"
+  printf 'default:\n  env:\n    - name: BLOB_STORE\n      value: file\n    - name: BLOB_DIR\n      value: /tmp/blobs\n' >"$WORK/values/pod-local.yaml"
+  if policy "$WORK/values/pod-local.yaml" >"$WORK/pod-local.out" 2>&1; then
+    echo "the policy accepted BLOB_STORE=file in each pod's /tmp emptyDir"
+    return 1
+  fi
+  grep -m1 -F "BLOB_STORE=file keeps bodies in /tmp/blobs on emptyDir, a pod-local directory other agents cannot read" "$WORK/pod-local.out"
+}
+
+refuses_s3_without_bucket() {
+  if "$HELM" template paxfleet "$CHART" --set blobs.store=s3 >"$WORK/no-bucket.out" 2>&1; then
+    echo "blobs.store=s3 rendered without blobs.s3.bucket"
+    return 1
+  fi
+  grep -F "/blobs/s3/bucket" "$WORK/no-bucket.out"
+}
+
 if ! scripts/k8s-tools.sh; then
   echo "FAIL  tools: scripts/k8s-tools.sh could not provide helm, kubeconform and the schemas"
   echo "0 passed, 1 failed"
@@ -95,6 +114,8 @@ for values in "${value_sets[@]}"; do
     check "policy ci/$name" policy "$values"
   fi
 done
+check "policy refuses bodies in a pod-local directory" policy_refuses_pod_local_blobs
+check "blobs.store=s3 without a bucket refuses to render" refuses_s3_without_bucket
 check "kubeconform -strict k8s/" "$KUBECONFORM" "${KUBECONFORM_ARGS[@]}" k8s
 check "k8s/topics and k8s/users match schemas/topics.json" node scripts/gen-k8s-topics.mjs --check
 

@@ -7,7 +7,9 @@
 // Per agent container: liveness GET /healthz and readiness GET /readyz on port
 // 8080, CPU and memory requests and limits, runAsNonRoot, readOnlyRootFilesystem,
 // no privilege escalation, all capabilities dropped, credentials only from
-// Secrets. Per render: every Deployment has its Service, and every KEDA trigger
+// Secrets, and no data another agent reads in a pod-local directory (BLOB_STORE is
+// none or s3, or file on a shared PersistentVolumeClaim). Per render: every
+// Deployment has its Service, every agent has the same BLOB_* settings, and every KEDA trigger
 // names the agent's consumer group and a topic it consumes in schemas/topics.json.
 // With --one-deployment-per-agent: exactly one Deployment for each agent of the
 // catalog. Prints one line per problem; exits 1 if there is any.
@@ -28,7 +30,36 @@ const objects = readFileSync(0, 'utf8')
 
 const problems = [];
 const problem = (where, text) => problems.push(`${where}: ${text}`);
-const SECRET_ENV = /(PASSWORD|API_KEY|USERNAME|TOKEN|SECRET)$/;
+const SECRET_ENV = /(PASSWORD|API_KEY|USERNAME|TOKEN|SECRET|ACCESS_KEY|ACCESS_KEY_ID)$/;
+const BLOB_ENV = /^(BLOB_|AWS_)/;
+
+// The env a container ends up with: for a name given twice, the last one wins.
+function finalEnv(container) {
+  const env = new Map();
+  for (const entry of container.env ?? []) env.set(entry.name, entry);
+  return env;
+}
+
+// Bodies written to a directory only this pod mounts cannot be read by the agent that
+// consumes the event (each pod has its own disk): the store must be inline or shared.
+function checkBlobStore(where, pod, container) {
+  const env = finalEnv(container);
+  const store = env.get('BLOB_STORE')?.value;
+  if (!['none', 's3', 'file'].includes(store)) {
+    return problem(where, `BLOB_STORE is ${store ?? 'unset'}, not none, s3 or file`);
+  }
+  if (store === 's3' && !env.get('BLOB_S3_BUCKET')?.value) problem(where, 'BLOB_STORE=s3 without BLOB_S3_BUCKET');
+  if (store !== 'file') return;
+  const dir = env.get('BLOB_DIR')?.value ?? '';
+  const mount = (container.volumeMounts ?? [])
+    .filter((m) => dir === m.mountPath || dir.startsWith(`${m.mountPath.replace(/\/$/, '')}/`))
+    .sort((a, b) => b.mountPath.length - a.mountPath.length)[0];
+  const volume = mount && (pod.volumes ?? []).find((v) => v.name === mount.name);
+  if (!volume?.persistentVolumeClaim) {
+    const kind = volume ? Object.keys(volume).find((key) => key !== 'name') : 'the container filesystem';
+    problem(where, `BLOB_STORE=file keeps bodies in ${dir || '(no BLOB_DIR)'} on ${kind}, a pod-local directory other agents cannot read`);
+  }
+}
 
 function portNumber(container, port) {
   if (typeof port === 'number') return port;
@@ -73,6 +104,21 @@ function checkDeployment(deployment) {
     for (const env of container.env ?? []) {
       if (SECRET_ENV.test(env.name) && !env.valueFrom?.secretKeyRef) problem(where, `${env.name} does not come from a Secret`);
     }
+    checkBlobStore(where, pod, container);
+  }
+}
+
+// Every agent reads bodies others wrote: they must all use the same store.
+function checkSameBlobSettings(deployments) {
+  const settings = deployments.flatMap((d) =>
+    (d.spec?.template?.spec?.containers ?? []).map((c) => ({
+      name: d.metadata?.name,
+      blobs: JSON.stringify([...finalEnv(c)].filter(([name]) => BLOB_ENV.test(name)).sort()),
+    })),
+  );
+  const [first] = settings;
+  for (const other of settings.slice(1)) {
+    if (other.blobs !== first.blobs) problem(`Deployment ${other.name}`, `BLOB_* settings differ from ${first.name}'s`);
   }
 }
 
@@ -81,6 +127,7 @@ const component = (o) => o.metadata?.labels?.['app.kubernetes.io/component'];
 const deployments = byKind('Deployment');
 if (deployments.length === 0) problem(label, 'renders no Deployment');
 deployments.forEach(checkDeployment);
+if (deployments.length > 0) checkSameBlobSettings(deployments);
 
 const services = new Set(byKind('Service').map((s) => s.metadata?.name));
 for (const d of deployments) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -17,6 +17,7 @@ import { applyCatalog, eventRegistry } from '@paxfleet/events';
 import { readTopic } from './topic-log.ts';
 
 const WRITERS = ['marketing', 'sales', 'content'] as const;
+const RESEARCH_INLINE_MAX_BYTES = 512;
 const run = randomBytes(3).toString('hex');
 const workDir = mkdtempSync(join(tmpdir(), 'paxfleet-e2e-'));
 let fleet: Map<AgentName, FleetProcess>;
@@ -77,9 +78,9 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
     fleet = await startFleet({
       basePort: 17070,
       logDir: join(workDir, 'logs'),
+      podsDir: join(workDir, 'pods'),
       env: {
         KAFKA_BROKERS: process.env.KAFKA_BROKERS as string,
-        BLOB_DIR: join(workDir, 'blobs'),
         LOG_LEVEL: 'info',
         HEARTBEAT_INTERVAL_MS: '1000',
         MODEL_OFFLINE_LATENCY_MS: '50',
@@ -88,6 +89,8 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
           OTEL_BSP_SCHEDULE_DELAY: '200',
         }),
       },
+      // Research's analyses (over 1 KB) go through the object store; articles ride inline.
+      agentEnv: { research: { BLOB_INLINE_MAX_BYTES: String(RESEARCH_INLINE_MAX_BYTES) } },
     });
   });
 
@@ -153,6 +156,41 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
       }
     }
   });
+
+  it(
+    'bodies cross "pods" only through Kafka and the S3 server: large ones by reference, small ones inline',
+    {
+      skip: process.env.BLOB_S3_BUCKET
+        ? false
+        : 'BLOB_S3_BUCKET is not set (make test runs this under scripts/with-s3.sh)',
+    },
+    async () => {
+      const topic = `e2e-${run}-bodies`;
+      const workflow = await submit(topic);
+      const [result] = await eventually(
+        () => resultsFor([topic]),
+        (found) => found.length > 0,
+      );
+      const [research] = (await readTopic('research-events')).filter(
+        (event) => event.value.workflow_id === workflow,
+      );
+      assert.ok(research && result, 'research and a result for the workflow');
+      const over = research.value;
+      assert.equal(over.body, null, 'the analysis is over the inline threshold');
+      assert.match(over.output_path, new RegExp(`^s3://${process.env.BLOB_S3_BUCKET}/research/`));
+      assert.ok(result.value.body, 'the article is under the threshold and rides inline');
+      assert.equal(result.value.body_ref, '');
+      // The writer could only have read the analysis from S3: no process keeps a body on disk.
+      const pods = ['research', result.value.agent] as AgentName[];
+      for (const pod of pods) {
+        const files = readdirSync((fleet.get(pod) as FleetProcess).dir, { recursive: true });
+        assert.ok(
+          !files.some((file) => String(file).endsWith('.md')),
+          `${pod}'s own directory holds no body: ${files.join(', ')}`,
+        );
+      }
+    },
+  );
 
   it(
     'one workflow is one trace in Jaeger, with spans from the coordinator, research, the claim winner and seo',
@@ -303,6 +341,52 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
       fleetWide,
       /kafka_topic_partition_end_offset\{topic="dead-letters",partition="0"\} \d/,
     );
+  });
+
+  it('the old configuration fails across pods (a file store in each pod), the shipped one succeeds', async () => {
+    const agents = ['research', ...WRITERS] as const;
+    const restart = (env: Record<string, string>) =>
+      Promise.all(
+        agents.map(async (agent) => {
+          const process = fleet.get(agent) as FleetProcess;
+          await process.stop();
+          process.start(env);
+          await process.ready();
+        }),
+      );
+    const writerOutcomes = async (workflow: string) =>
+      eventually(
+        () => writerActivityFor(new Set([workflow])),
+        (found) => found.length >= WRITERS.length,
+      );
+    // Before: every body went to a file store in the writer's BLOB_DIR; with a disk of its
+    // own per pod, research's file is not on the writers' disks.
+    await restart({ BLOB_STORE: 'file', BLOB_DIR: 'blobs', BLOB_INLINE_MAX_BYTES: '0' });
+    let before;
+    try {
+      before = await writerOutcomes(await submit(`e2e-${run}-old-config`));
+    } finally {
+      await restart({});
+    }
+    assert.equal(before.length, WRITERS.length);
+    for (const event of before) {
+      assert.equal(event.value.outcome, 'failed', `${event.value.agent}: ${event.value.reason}`);
+      assert.match(
+        event.value.reason,
+        new RegExp(
+          `^research unreadable: BLOB_REF_INVALID: "file://.*/pods/research/blobs/research/.*" is outside the blob store at .*/pods/${event.value.agent}/blobs$`,
+        ),
+        "research's file is on research's own disk, which no writer's pod has",
+      );
+    }
+    const topic = `e2e-${run}-shipped-config`;
+    const after = await writerOutcomes(await submit(topic));
+    assert.deepEqual(after.map((event) => event.value.outcome).sort(), [
+      'processed',
+      'skipped',
+      'skipped',
+    ]);
+    assert.equal((await resultsFor([topic])).length, 1);
   });
 
   it('a writer killed with SIGKILL mid-draft and restarted: still exactly one result per topic', async () => {

@@ -64,8 +64,49 @@
       name: {{ $model.apiKeySecret.name }}
       key: {{ $model.apiKeySecret.key }}
 {{- end }}
+{{- include "paxfleet.blobEnv" .root }}
 {{- with .c.env }}
 {{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{- /* The same object-store settings for every agent: no agent relies on its own disk for bodies. */ -}}
+{{- define "paxfleet.blobEnv" -}}
+{{- $blobs := .Values.blobs }}
+- name: BLOB_STORE
+  value: {{ $blobs.store | quote }}
+- name: BLOB_INLINE_MAX_BYTES
+  value: {{ $blobs.inlineMaxBytes | quote }}
+{{- if eq $blobs.store "s3" }}
+{{- if not $blobs.s3.bucket }}{{ fail "blobs.s3.bucket is required when blobs.store is s3" }}{{ end }}
+- name: BLOB_S3_BUCKET
+  value: {{ $blobs.s3.bucket | quote }}
+- name: BLOB_S3_REGION
+  value: {{ $blobs.s3.region | quote }}
+{{- with $blobs.s3.prefix }}
+- name: BLOB_S3_PREFIX
+  value: {{ . | quote }}
+{{- end }}
+{{- with $blobs.s3.endpoint }}
+- name: BLOB_S3_ENDPOINT
+  value: {{ . | quote }}
+{{- end }}
+- name: BLOB_S3_FORCE_PATH_STYLE
+  value: {{ $blobs.s3.forcePathStyle | quote }}
+{{- with $blobs.s3.credentialsSecret }}
+{{- if .name }}
+- name: AWS_ACCESS_KEY_ID
+  valueFrom:
+    secretKeyRef:
+      name: {{ .name }}
+      key: {{ .accessKeyIdKey }}
+- name: AWS_SECRET_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ .name }}
+      key: {{ .secretAccessKeyKey }}
+{{- end }}
+{{- end }}
 {{- end }}
 {{- end -}}
 

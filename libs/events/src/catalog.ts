@@ -104,7 +104,9 @@ export function parseCatalog(source: unknown, schemas: SchemaSet): TopicCatalog 
       throw invalid(`${where}: tiers.hot must be a duration no longer than retention`);
     }
     if (topic.blobPrefix !== undefined && !/^[a-z][a-z0-9-]*\/$/.test(topic.blobPrefix)) {
-      throw invalid(`${where}: blobPrefix must be a lower-case kebab name ending in / (got "${topic.blobPrefix}")`);
+      throw invalid(
+        `${where}: blobPrefix must be a lower-case kebab name ending in / (got "${topic.blobPrefix}")`,
+      );
     }
     return {
       name: topic.name,

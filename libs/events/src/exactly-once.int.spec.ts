@@ -238,7 +238,7 @@ describe('ExactlyOnceProcessor on the real broker', { timeout: 300_000 }, () => 
               output_path: 'memory://x',
               timestamp: record.timestamp,
               summary: null,
-          body: null,
+              body: null,
             },
             record.context,
           );

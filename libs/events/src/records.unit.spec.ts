@@ -48,7 +48,7 @@ describe('encodeRecord', () => {
         output_path: 'p',
         timestamp: 1,
         summary: null,
-          body: null,
+        body: null,
       },
       { workflowId: 'w', traceparent },
     );

@@ -50,6 +50,7 @@ function events<K extends TopicName>(topic: K): TopicValues[K][] {
 await reader.connect();
 const followed = [
   'agent-progress',
+  'research-events',
   'agent-activity',
   'content-results',
   'seo-reports',
@@ -81,9 +82,9 @@ const fleet = await startFleet({
   agents,
   basePort: 7070,
   logDir: join(runDir, 'logs'),
+  podsDir: join(runDir, 'pods'),
   env: {
     KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
-    BLOB_DIR: join(runDir, 'blobs'),
     HEARTBEAT_INTERVAL_MS: '1000',
     MODEL_OFFLINE_LATENCY_MS: process.env.MODEL_OFFLINE_LATENCY_MS ?? '300',
   },
@@ -181,6 +182,14 @@ const results = events('content-results').length;
 const skips = events('agent-activity').filter((record) => record.outcome === 'skipped').length;
 console.log(
   `\n${topics.length} submissions, ${new Set(topics).size} topics: ${results} pieces written, ${skips} skips.`,
+);
+const bodies = [
+  ...events('research-events').map((event) => event.body !== null),
+  ...events('content-results').map((result) => result.body !== null),
+];
+const inline = bodies.filter(Boolean).length;
+console.log(
+  `Bodies: ${inline} inline, ${bodies.length - inline} by reference (${process.env.BLOB_S3_BUCKET ? `s3://${process.env.BLOB_S3_BUCKET}` : 'no object store'}).`,
 );
 console.log(`Claims: curl ${coordinator}/claims   Metrics: curl ${coordinator}/metrics`);
 

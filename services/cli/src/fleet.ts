@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const AGENTS = [
   'coordinator',
@@ -15,6 +16,16 @@ export const AGENTS = [
 export type AgentName = (typeof AGENTS)[number];
 
 const repository = new URL('../../../', import.meta.url).pathname;
+// Absolute, since each process runs in a directory of its own, outside the repository.
+const instrumentation = fileURLToPath(import.meta.resolve('@paxfleet/telemetry/instrumentation'));
+
+/**
+ * Where bodies too large to ride inline go: the S3 bucket in BLOB_S3_BUCKET when there
+ * is one (scripts/with-s3.sh), else none, so every body rides inline.
+ */
+function objectStoreEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  return { BLOB_STORE: env.BLOB_S3_BUCKET ? 's3' : 'none' };
+}
 
 export interface FleetOptions {
   readonly agents?: readonly AgentName[];
@@ -22,7 +33,12 @@ export interface FleetOptions {
   readonly basePort: number;
   /** Where each process writes its JSON log lines (one file per agent). */
   readonly logDir: string;
-  /** Passed to every process on top of this process's environment (KAFKA_BROKERS, BLOB_DIR...). */
+  /**
+   * Each process gets <podsDir>/<agent> as its working directory, HOME and TMPDIR, and no
+   * other directory: like pods, the processes share only Kafka and the object store.
+   */
+  readonly podsDir: string;
+  /** Passed to every process on top of this process's environment (KAFKA_BROKERS, BLOB_STORE...). */
   readonly env: Readonly<Record<string, string>>;
   /** Per-agent additions, e.g. a shorter MAX_EVENT_AGE_MS for one agent. */
   readonly agentEnv?: Partial<Record<AgentName, Readonly<Record<string, string>>>>;
@@ -41,6 +57,11 @@ export class FleetProcess {
     this.#options = options;
   }
 
+  /** This process's private directory, as a pod's own disk. */
+  get dir(): string {
+    return join(this.#options.podsDir, this.agent);
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
@@ -54,18 +75,20 @@ export class FleetProcess {
   /** Starts the process; `extraEnv` applies to this start only (a restart with other settings). */
   start(extraEnv: Readonly<Record<string, string>> = {}): void {
     const log = createWriteStream(join(this.#options.logDir, `${this.agent}.log`), { flags: 'a' });
+    mkdirSync(join(this.dir, 'tmp'), { recursive: true });
     this.#child = spawn(
       process.execPath,
       [
         '--conditions=paxfleet-source',
         '--import',
-        '@paxfleet/telemetry/instrumentation',
+        instrumentation,
         join(repository, 'services', this.agent, 'src', 'main.ts'),
       ],
       {
-        cwd: join(repository, 'services', this.agent),
+        cwd: this.dir,
         env: {
           ...process.env,
+          ...objectStoreEnv(process.env),
           ...this.#options.env,
           ...this.#options.agentEnv?.[this.agent],
           ...extraEnv,
@@ -73,6 +96,8 @@ export class FleetProcess {
           HOST: '127.0.0.1',
           INSTANCE_ID: `${this.agent}-local`,
           OTEL_SERVICE_NAME: this.agent,
+          HOME: this.dir,
+          TMPDIR: join(this.dir, 'tmp'),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },

@@ -19,7 +19,7 @@ function research(topic: string, id: string): ResearchEvent {
     output_path: `file:///blobs/research/${id}.md`,
     timestamp: Date.now(),
     summary: null,
-          body: null,
+    body: null,
   };
 }
 

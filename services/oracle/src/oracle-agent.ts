@@ -133,7 +133,6 @@ export function oracleAgent(options: OracleAgentOptions): AgentDefinition<Oracle
     return { outcome: 'processed', workKey: finding.work_key };
   };
 
-
   async function auditResearchEvent(work: Work<OracleTopic>, event: ResearchEvent, ageMs: number) {
     const workKey = researchWorkKey(event.topic);
     if (event.event_type !== AUDITED_RESEARCH) {

@@ -186,7 +186,10 @@ describe('oracleAgent: auditing research', () => {
     const { work, sent } = fakeWork(researchRecord(missing, 0, 1), {}, 1);
     const failed = await agent.handle(work);
     assert.equal(failed.outcome, 'failed');
-    assert.equal(failed.reason, `research unreadable: BLOB_NOT_FOUND: no blob at ${missing.output_path}`);
+    assert.equal(
+      failed.reason,
+      `research unreadable: BLOB_NOT_FOUND: no blob at ${missing.output_path}`,
+    );
     assert.deepEqual(sent, []);
   });
 
@@ -288,7 +291,7 @@ describe('oracleAgent: auditing content', () => {
     const result = contentResult('agent-tracing', 0);
     const outcome = await agent.handle(fakeWork(contentRecord(result, 0, 0), {}, 1).work);
     assert.equal(outcome.outcome, 'failed');
-    assert.match(outcome.reason ?? '', /^content unreadable: no blob at/);
+    assert.match(outcome.reason ?? '', /^content unreadable: BLOB_NOT_FOUND: no blob at/);
   });
 });
 

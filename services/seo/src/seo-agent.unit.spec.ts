@@ -124,12 +124,26 @@ describe('seoAgent', () => {
     assert.deepEqual(first.sent[0]?.value, second.sent[0]?.value);
   });
 
+  it('scores a body that rides inline in the event without touching the blob store', async () => {
+    const inline = fakeWork({});
+    const withRef = fakeWork({ [result.body_ref]: body });
+    const value = { ...result, body_ref: '', body };
+    await agent.handle({ ...inline.work, record: { ...inline.work.record, value } });
+    await agent.handle(withRef.work);
+    const score = (sent: Sent[]) => (sent[0]?.value as { score?: number } | undefined)?.score;
+    assert.ok(score(inline.sent) !== undefined);
+    assert.equal(score(inline.sent), score(withRef.sent));
+  });
+
   it('fails the event, saying why, when the body cannot be read', async () => {
     const { work, sent } = fakeWork({});
     const outcome = await agent.handle(work);
     assert.equal(outcome.outcome, 'failed');
     assert.equal(outcome.workKey, 'content:agent-tracing');
-    assert.equal(outcome.reason, `content unreadable: BLOB_NOT_FOUND: no blob at ${result.body_ref}`);
+    assert.equal(
+      outcome.reason,
+      `content unreadable: BLOB_NOT_FOUND: no blob at ${result.body_ref}`,
+    );
     assert.deepEqual(sent, []);
   });
 

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { EventsError } from '../errors.ts';
 import { checkBlobKey, type BlobStore, type StoredBlob } from './blob-store.ts';
 
@@ -22,14 +23,19 @@ export class MemoryBlobStore implements BlobStore {
     const blob = this.#blobs.get(ref);
     return blob
       ? Promise.resolve(blob.body)
-      : Promise.reject(new EventsError('BLOB_NOT_FOUND', `no blob at ${ref}`, { details: { ref } }));
+      : Promise.reject(
+          new EventsError('BLOB_NOT_FOUND', `no blob at ${ref}`, { details: { ref } }),
+        );
   }
 
-  async *list(prefix: string): AsyncIterable<StoredBlob> {
+  list(prefix: string): AsyncIterable<StoredBlob> {
+    const found: StoredBlob[] = [];
     for (const [ref, blob] of this.#blobs) {
       const key = ref.replace(/^memory:\/\//, '');
-      if (key.startsWith(prefix)) yield { key, writtenAt: blob.writtenAt, bytes: blob.body.length };
+      if (key.startsWith(prefix))
+        found.push({ key, writtenAt: blob.writtenAt, bytes: blob.body.length });
     }
+    return Readable.from(found);
   }
 
   delete(keys: readonly string[]): Promise<void> {

@@ -22,7 +22,11 @@ const options = (overrides: Partial<S3BlobStoreOptions> = {}): S3BlobStoreOption
 
 describe(
   'S3BlobStore on a real S3-compatible server',
-  { skip: bucket ? false : 'BLOB_S3_BUCKET is not set (make test runs this under scripts/with-s3.sh)' },
+  {
+    skip: bucket
+      ? false
+      : 'BLOB_S3_BUCKET is not set (make test runs this under scripts/with-s3.sh)',
+  },
   () => {
     const store = new S3BlobStore(options());
     after(() => store.close());
@@ -52,13 +56,21 @@ describe(
     });
 
     it('a bucket that does not exist, or refused credentials, fail the boot check with the bucket named', async () => {
-      const absent = new S3BlobStore(options({ bucket: `absent-${randomBytes(4).toString('hex')}` }));
-      await assert.rejects(absent.check(), /BLOB_STORE_FAILED: S3 bucket "absent-[0-9a-f]+" does not exist/);
+      const absent = new S3BlobStore(
+        options({ bucket: `absent-${randomBytes(4).toString('hex')}` }),
+      );
+      await assert.rejects(
+        absent.check(),
+        /BLOB_STORE_FAILED: S3 bucket "absent-[0-9a-f]+" does not exist/,
+      );
       absent.close();
       const refused = new S3BlobStore(
         options({ credentials: { accessKeyId: 'intruder', secretAccessKey: 'wrong' } }),
       );
-      await assert.rejects(refused.check(), /BLOB_STORE_FAILED: S3 bucket ".+" refuses these credentials/);
+      await assert.rejects(
+        refused.check(),
+        /BLOB_STORE_FAILED: S3 bucket ".+" refuses these credentials/,
+      );
       await assert.rejects(
         refused.put('research/x.md', 'x'),
         /BLOB_STORE_FAILED: writing s3:\/\/.+\/research\/x\.md failed/,

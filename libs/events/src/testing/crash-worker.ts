@@ -32,7 +32,7 @@ const processor = new ExactlyOnceProcessor({
         output_path: `memory://${task.task_id}`,
         timestamp: record.timestamp,
         summary: null,
-          body: null,
+        body: null,
       },
       record.context,
     );

@@ -1,0 +1,28 @@
+// make blobs-sweep: deletes the blobs older than the records that reference them,
+// by the retention the topic catalog gives their prefix (blobPrefix). Configured
+// like the agents: BLOB_STORE, BLOB_DIR or BLOB_S3_* and the AWS credentials.
+// For object stores without lifecycle rules; on S3, the chart's rule does the same.
+import { Type } from '@sinclair/typebox';
+import { blobConfigProperties, blobStoreFromConfig } from '@paxfleet/agent-kit';
+import { blobRetentions, eventRegistry, sweepBlobs } from '@paxfleet/events';
+import { loadConfig } from '@paxfleet/service';
+
+const store = blobStoreFromConfig(loadConfig(Type.Object(blobConfigProperties()), process.env));
+if (!store) {
+  console.error('BLOB_STORE is none: bodies ride inline, there are no blobs to sweep');
+  process.exit(2);
+}
+try {
+  await store.check();
+  for (const report of await sweepBlobs(
+    store,
+    blobRetentions(eventRegistry().catalog),
+    Date.now(),
+  )) {
+    console.log(
+      `sweep ${store.location}${report.prefix}: ${report.deleted} deleted, ${report.kept} kept`,
+    );
+  }
+} finally {
+  store.close();
+}
