@@ -8,7 +8,7 @@
 # the AWS credentials of the environment). Otherwise a throw-away local S3Proxy
 # is started with scripts/s3.sh on the first free port from 19333 up, with one
 # bucket and a secret made for this run, and the command gets
-#   BLOB_S3_ENDPOINT=http://127.0.0.1:<port>  BLOB_S3_BUCKET=paxfleet-test
+#   BLOB_S3_ENDPOINT=http://127.0.0.1:<port>  BLOB_S3_BUCKET=paxfleet-local
 #   BLOB_S3_REGION=us-east-1  BLOB_S3_FORCE_PATH_STYLE=true
 #   AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (that run's identity)
 # The server is always stopped and its data deleted afterwards, also when the
@@ -32,7 +32,7 @@ HOST=127.0.0.1
 source "$(dirname "${BASH_SOURCE[0]}")/lib/local-server.sh"
 FIRST_PORT=19333
 MAX_TRIES=50
-BUCKET=paxfleet-test
+BUCKET=paxfleet-local
 port=
 access_key=paxfleet-test
 secret_key="$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
