@@ -1,69 +1,30 @@
+import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from '@paxfleet/kafka';
+import type { TopicName } from './generated/events.ts';
 import {
-  KafkaErrors,
-  type Consumer,
-  type EachBatchPayload,
-  type Kafka,
-  type KafkaMessage,
-  type Producer,
-} from '@paxfleet/kafka';
-import { EventsError } from './errors.ts';
-import { deadLetterFor, DEAD_LETTER_TOPIC } from './dead-letters.ts';
-import {
-  contextFromHeaders,
-  headerText,
-  HEADER,
-  newTraceparent,
-  type EventContext,
-} from './headers.ts';
-import type { TopicName, TopicValues } from './generated/events.ts';
-import {
-  DEFAULT_MAX_RECORD_BYTES,
-  encodeRecord,
-  groupByTopic,
-  type OutgoingRecord,
-  type SendOptions,
-} from './records.ts';
+  collectingOutbox,
+  deadLetterRecord,
+  decodeInput,
+  positive,
+  silentProcessorLogger,
+  sleep,
+  type InputRecord,
+  type ProcessorLogger,
+  type RecordCodecs,
+  type TopicPartition,
+  type Transform,
+} from './input-records.ts';
+import { DEFAULT_MAX_RECORD_BYTES, groupByTopic, type OutgoingRecord } from './records.ts';
 import type { EventRegistry } from './registry.ts';
 import { withConsumerSpan } from './tracing.ts';
+import { connectTransactionalProducer, recoverProducer } from './transactional-producer.ts';
 
-/** One decoded input record, typed by its topic. */
-export type InputRecord<K extends TopicName> = {
-  [T in K]: {
-    readonly topic: T;
-    readonly partition: number;
-    readonly offset: number;
-    /** Broker timestamp in epoch milliseconds. */
-    readonly timestamp: number;
-    readonly key: string | null;
-    readonly value: TopicValues[T];
-    readonly writerVersion: number;
-    readonly headers: Readonly<Record<string, string>>;
-    /** The workflow and trace the record belongs to; a record without a workflow-id starts one of its own. */
-    readonly context: EventContext;
-  };
-}[K];
-
-/** Collects the records a transform produces; they are written in the input's transaction. */
-export interface Outbox {
-  send<K extends TopicName>(
-    topic: K,
-    key: string,
-    value: TopicValues[K],
-    context: EventContext,
-    options?: SendOptions,
-  ): void;
-}
-
-export type Transform<K extends TopicName> = (
-  record: InputRecord<K>,
-  outbox: Outbox,
-) => Promise<void>;
-
-export interface ProcessorLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+export type {
+  InputRecord,
+  Outbox,
+  ProcessorLogger,
+  TopicPartition,
+  Transform,
+} from './input-records.ts';
 
 export interface ExactlyOnceOptions<K extends TopicName> {
   readonly kafka: Kafka;
@@ -100,11 +61,6 @@ export interface ExactlyOnceOptions<K extends TopicName> {
   readonly onCommit?: (summary: CommitSummary) => void;
 }
 
-export interface TopicPartition {
-  readonly topic: string;
-  readonly partition: number;
-}
-
 const ASSIGN_PARTITIONS = -175;
 const REVOKE_PARTITIONS = -174;
 
@@ -116,8 +72,6 @@ export interface CommitSummary {
   readonly deadLetters: number;
   readonly nextOffset: number;
 }
-
-const silent: ProcessorLogger = { info() {}, warn() {}, error() {} };
 
 interface Pending {
   lastOffset: number;
@@ -142,13 +96,14 @@ export class ExactlyOnceProcessor<K extends TopicName> {
   readonly #maxAttempts: number;
   readonly #maxRecordBytes: number;
   readonly #attempts = new Map<string, { count: number; error: unknown }>();
+  readonly #codecs: RecordCodecs;
   #consumer: Consumer | undefined;
   #producer: Producer | undefined;
   #stopping = false;
 
   constructor(options: ExactlyOnceOptions<K>) {
     this.#options = options;
-    this.#logger = options.logger ?? silent;
+    this.#logger = options.logger ?? silentProcessorLogger;
     this.#clock = options.clock ?? Date.now;
     this.#maxBatchRecords = positive('maxBatchRecords', options.maxBatchRecords ?? 100);
     this.#maxBatchMs = positive('maxBatchMs', options.maxBatchMs ?? 200);
@@ -158,6 +113,14 @@ export class ExactlyOnceProcessor<K extends TopicName> {
       options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
     );
     positive('transactionTimeoutMs', options.transactionTimeoutMs ?? 10_000);
+    this.#codecs = {
+      registry: options.registry,
+      agent: options.agent,
+      maxRecordBytes: this.#maxRecordBytes,
+      ...(options.deadLetterTopic && { deadLetterTopic: options.deadLetterTopic }),
+      clock: this.#clock,
+      logger: this.#logger,
+    };
   }
 
   get consumer(): Consumer | undefined {
@@ -199,18 +162,13 @@ export class ExactlyOnceProcessor<K extends TopicName> {
     this.#producer = undefined;
   }
 
-  async #connectProducer(): Promise<Producer> {
-    const producer = this.#options.kafka.producer({
-      'transactional.id': this.#options.transactionalId,
-      'enable.idempotence': true,
-      'transaction.timeout.ms': this.#options.transactionTimeoutMs ?? 10_000,
-      // librdkafka requires requests to time out before the transaction does.
-      'socket.timeout.ms': this.#options.transactionTimeoutMs ?? 10_000,
-      'message.max.bytes': this.#maxRecordBytes + 1024,
-      'linger.ms': 5,
+  #connectProducer(): Promise<Producer> {
+    return connectTransactionalProducer({
+      kafka: this.#options.kafka,
+      transactionalId: this.#options.transactionalId,
+      transactionTimeoutMs: this.#options.transactionTimeoutMs ?? 10_000,
+      maxRecordBytes: this.#maxRecordBytes,
     });
-    await producer.connect();
-    return producer;
   }
 
   async #processBatch(payload: EachBatchPayload): Promise<void> {
@@ -262,36 +220,22 @@ export class ExactlyOnceProcessor<K extends TopicName> {
       this.#attempts.delete(attemptKey);
       return {
         kind: 'dead-letter',
-        outputs: [this.#deadLetter(topic, partition, message, previous.error, previous.count)],
+        outputs: [
+          deadLetterRecord(this.#codecs, topic, partition, message, previous.error, previous.count),
+        ],
       };
     }
     let record: InputRecord<K>;
     try {
-      record = this.#decode(topic, partition, message);
+      record = decodeInput(this.#options.registry, topic, partition, message);
     } catch (error) {
       // Undecodable bytes fail the same way every time: dead-letter them at once.
       return {
         kind: 'dead-letter',
-        outputs: [this.#deadLetter(topic, partition, message, error, 1)],
+        outputs: [deadLetterRecord(this.#codecs, topic, partition, message, error, 1)],
       };
     }
-    const outputs: OutgoingRecord[] = [];
-    const outbox: Outbox = {
-      send: (outTopic, key, value, context, options) => {
-        outputs.push(
-          encodeRecord(
-            this.#options.registry,
-            this.#options.agent,
-            this.#maxRecordBytes,
-            outTopic,
-            key,
-            value,
-            context,
-            options,
-          ),
-        );
-      },
-    };
+    const { outbox, outputs } = collectingOutbox(this.#codecs);
     try {
       await withConsumerSpan(record, this.#options.groupId, () =>
         this.#options.transform(record, outbox),
@@ -310,71 +254,6 @@ export class ExactlyOnceProcessor<K extends TopicName> {
       });
       return { kind: 'retry', attempt: count };
     }
-  }
-
-  #decode(topic: K, partition: number, message: KafkaMessage): InputRecord<K> {
-    if (!message.value) throw new EventsError('DECODE_NOT_SINGLE_OBJECT', 'record has no value');
-    const { value, writerVersion } = this.#options.registry
-      .codecForTopic(topic)
-      .decode(message.value);
-    const headers: Record<string, string> = {};
-    for (const name of Object.keys(message.headers ?? {})) {
-      const text = headerText(message.headers, name);
-      if (text !== undefined) headers[name] = text;
-    }
-    const workflowId = (value as { workflow_id?: unknown }).workflow_id;
-    const context = contextFromHeaders(message.headers) ?? {
-      workflowId:
-        typeof workflowId === 'string' && workflowId
-          ? workflowId
-          : `unknown-${topic}-${partition}-${message.offset}`,
-      traceparent: newTraceparent(),
-    };
-    return {
-      topic,
-      partition,
-      offset: Number(message.offset),
-      timestamp: Number(message.timestamp),
-      key: message.key?.toString('utf8') ?? null,
-      value,
-      writerVersion,
-      headers,
-      context,
-    };
-  }
-
-  #deadLetter(
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    error: unknown,
-    attempts: number,
-  ): OutgoingRecord {
-    this.#logger.error('record dead-lettered', {
-      topic,
-      partition,
-      offset: message.offset,
-      attempts,
-      error: (error as Error)?.message ?? String(error),
-    });
-    const context = contextFromHeaders(message.headers) ?? {
-      workflowId: headerText(message.headers, HEADER.workflowId) ?? 'unknown',
-    };
-    return encodeRecord(
-      this.#options.registry,
-      this.#options.agent,
-      this.#maxRecordBytes,
-      this.#options.deadLetterTopic ?? DEAD_LETTER_TOPIC,
-      topic,
-      deadLetterFor(
-        { topic, partition, message },
-        error,
-        this.#options.agent,
-        attempts,
-        this.#clock(),
-      ),
-      context,
-    );
   }
 
   /** Commits the pending run; on failure rewinds to the broker's committed offset. Returns whether it committed. */
@@ -416,32 +295,12 @@ export class ExactlyOnceProcessor<K extends TopicName> {
 
   async #recover(error: unknown, topic: string, partition: number): Promise<void> {
     const producer = this.#producer as Producer;
-    const kafkaError = KafkaErrors.isKafkaJSError(error as Error)
-      ? (error as { fatal?: boolean; abortable?: boolean })
-      : {};
-    const abortable = kafkaError.abortable === true && kafkaError.fatal !== true;
+    const recovered = await recoverProducer(producer, error, () => this.#connectProducer());
     this.#logger.warn(
-      abortable ? 'transaction aborted' : 'transaction failed; recreating the producer',
-      {
-        topic,
-        partition,
-        error: (error as Error).message,
-      },
+      recovered.recreated ? 'transaction failed; recreated the producer' : 'transaction aborted',
+      { topic, partition, error: (error as Error).message },
     );
-    let recreate = !abortable;
-    if (abortable && producer.isActive()) {
-      try {
-        await producer.abort();
-      } catch {
-        recreate = true;
-      }
-    }
-    if (recreate) {
-      // A fenced producer or an ambiguous commit: a fresh producer with the same
-      // transactional.id finishes or aborts whatever the old one left open.
-      await producer.disconnect().catch(() => undefined);
-      this.#producer = await this.#connectProducer();
-    }
+    this.#producer = recovered.producer;
     await this.#rewind(topic, partition);
   }
 
@@ -452,18 +311,4 @@ export class ExactlyOnceProcessor<K extends TopicName> {
     const offset = committed && Number(committed.offset) >= 0 ? committed.offset : undefined;
     if (offset !== undefined) consumer.seek({ topic, partition, offset });
   }
-}
-
-function positive(name: string, value: number): number {
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new EventsError(
-      'PROCESSOR_CONFIG_INVALID',
-      `${name} must be a positive number (got ${value})`,
-    );
-  }
-  return value;
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -29,4 +29,5 @@ export {
   type StartPosition,
 } from './partition-reader.ts';
 export { createProtocolAdmin, type ProtocolAdmin } from './protocol-admin.ts';
+export { sendOffsetsWithMetadata, type OffsetWithMetadata } from './transactions.ts';
 export { waitForBroker, type BrokerWaitLogger, type WaitForBrokerOptions } from './broker-wait.ts';

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import type { Consumer, Kafka } from './client.ts';
+import { sendOffsetsWithMetadata } from './transactions.ts';
 import {
   createTestTopic,
   eventually,
@@ -67,4 +68,47 @@ it('a read_committed consumer sees the committed batch and not the aborted one',
 
 it('the aborted batch really reached the log (a read_uncommitted consumer sees it)', async () => {
   assert.deepEqual(await readAll('read_uncommitted', 5), ['a1', 'a2', 'c1', 'c2', 'c3']);
+});
+
+it('offsets sent to a transaction keep their metadata, read back by committed(); an aborted one leaves them as they were', async () => {
+  const group = uniqueName('metadata-group');
+  const consumer: Consumer = kafka.consumer({
+    'group.id': group,
+    'auto.offset.reset': 'earliest',
+    'enable.auto.commit': false,
+    'isolation.level': 'read_committed',
+  });
+  await consumer.connect();
+  await consumer.subscribe({ topic });
+  let joined = false;
+  await consumer.run({
+    eachBatch: () => {
+      joined = true;
+      return Promise.resolve();
+    },
+  });
+  await eventually(
+    () => joined,
+    (value) => value,
+  );
+  const producer = transactionalProducer(kafka, 'metadata-producer');
+  await producer.connect();
+  try {
+    await producer.transaction();
+    await sendOffsetsWithMetadata(producer, consumer, [
+      { topic, partition: 0, offset: 2, metadata: 'pxf1:done-beyond' },
+    ]);
+    await producer.commit();
+    await producer.transaction();
+    await sendOffsetsWithMetadata(producer, consumer, [
+      { topic, partition: 0, offset: 3, metadata: 'aborted' },
+    ]);
+    await producer.abort();
+    const [committed] = await consumer.committed([{ topic, partition: 0 }]);
+    assert.equal(committed?.offset, '2');
+    assert.equal(committed?.metadata, 'pxf1:done-beyond');
+  } finally {
+    await producer.disconnect();
+    await consumer.disconnect();
+  }
 });
