@@ -3,12 +3,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
-import type { Consumer, Kafka } from '@paxfleet/kafka';
+import type { Kafka } from '@paxfleet/kafka';
 import { eventually, testKafka, uniqueName } from '@paxfleet/kafka/testing';
 import { EventProducer } from './event-producer.ts';
 import { ExactlyOnceProcessor } from './exactly-once.ts';
 import type { DeadLetter, ResearchEvent, ResearchTask } from './generated/events.ts';
-import { isolatedTopics } from './testing.ts';
+import { isolatedTopics, TopicWatcher } from './testing.ts';
 
 const kafka: Kafka = testKafka('eos-test');
 
@@ -21,44 +21,6 @@ function task(index: number, brief = ''): ResearchTask {
     requested_by: 'eos-test',
     requested_at: Date.now(),
   };
-}
-
-/** A read_committed reader that keeps every decoded value it sees, in order. */
-class TopicWatcher<T> {
-  readonly values: T[] = [];
-  readonly #consumer: Consumer;
-  readonly #decode: (bytes: Buffer) => T;
-
-  constructor(topic: string, decode: (bytes: Buffer) => T) {
-    this.#decode = decode;
-    this.#consumer = kafka.consumer({
-      'group.id': uniqueName('watcher'),
-      'auto.offset.reset': 'earliest',
-      'enable.auto.commit': false,
-      'isolation.level': 'read_committed',
-      'js.consumer.max.batch.size': 1000,
-    });
-    this.topic = topic;
-  }
-
-  readonly topic: string;
-
-  async start(): Promise<this> {
-    await this.#consumer.connect();
-    await this.#consumer.subscribe({ topic: this.topic });
-    await this.#consumer.run({
-      eachBatch: ({ batch }) => {
-        for (const message of batch.messages)
-          if (message.value) this.values.push(this.#decode(message.value));
-        return Promise.resolve();
-      },
-    });
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    await this.#consumer.disconnect();
-  }
 }
 
 function duplicates(ids: readonly string[]): number {
@@ -88,6 +50,7 @@ describe('ExactlyOnceProcessor on the real broker', { timeout: 300_000 }, () => 
       }
       await producer.disconnect();
       live = await new TopicWatcher(
+        kafka,
         names['research-events'],
         (bytes) => outputCodec.decode(bytes).value,
       ).start();
@@ -159,6 +122,7 @@ describe('ExactlyOnceProcessor on the real broker', { timeout: 300_000 }, () => 
       assert.equal(duplicates(ids), 0, 'the live reader saw no duplicates');
 
       const final = await new TopicWatcher(
+        kafka,
         names['research-events'],
         (bytes) => outputCodec.decode(bytes).value,
       ).start();
@@ -208,10 +172,12 @@ describe('ExactlyOnceProcessor on the real broker', { timeout: 300_000 }, () => 
       await producer.disconnect();
 
       outputs = await new TopicWatcher(
+        kafka,
         names['research-events'],
         (bytes) => topics.registry.codecForTopic(names['research-events']).decode(bytes).value,
       ).start();
       deadLetters = await new TopicWatcher(
+        kafka,
         names['dead-letters'],
         (bytes) => topics.registry.codecForTopic(names['dead-letters']).decode(bytes).value,
       ).start();

@@ -65,6 +65,11 @@ export {
   type TopicPartition,
   type Transform,
 } from './exactly-once.ts';
+export {
+  ConcurrentProcessor,
+  type ConcurrentCommit,
+  type ConcurrentProcessorOptions,
+} from './concurrent/concurrent-processor.ts';
 export { producerTraceparent, traceContextOf, withConsumerSpan } from './tracing.ts';
 export { EventReader, type EventReaderOptions, type ReadRecord } from './event-reader.ts';
 export { applyCatalog, topicConfigs, type ApplyOptions, type ApplyReport } from './topic-admin.ts';

@@ -1,5 +1,5 @@
 import { uniqueName, withAdmin } from '@paxfleet/kafka/testing';
-import type { Kafka } from '@paxfleet/kafka';
+import type { Consumer, Kafka } from '@paxfleet/kafka';
 import { parseCatalog } from './catalog.ts';
 import { catalogSource, type TopicName } from './generated/events.ts';
 import { EventRegistry } from './registry.ts';
@@ -51,4 +51,41 @@ export function isolatedTopics<T extends TopicName>(
       );
     },
   };
+}
+
+/** A read_committed reader that keeps every decoded value it sees, in order. */
+export class TopicWatcher<T> {
+  readonly values: T[] = [];
+  readonly topic: string;
+  readonly #consumer: Consumer;
+  readonly #decode: (bytes: Buffer) => T;
+
+  constructor(kafka: Kafka, topic: string, decode: (bytes: Buffer) => T) {
+    this.topic = topic;
+    this.#decode = decode;
+    this.#consumer = kafka.consumer({
+      'group.id': uniqueName('watcher'),
+      'auto.offset.reset': 'earliest',
+      'enable.auto.commit': false,
+      'isolation.level': 'read_committed',
+      'js.consumer.max.batch.size': 1000,
+    });
+  }
+
+  async start(): Promise<this> {
+    await this.#consumer.connect();
+    await this.#consumer.subscribe({ topic: this.topic });
+    await this.#consumer.run({
+      eachBatch: ({ batch }) => {
+        for (const message of batch.messages)
+          if (message.value) this.values.push(this.#decode(message.value));
+        return Promise.resolve();
+      },
+    });
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.#consumer.disconnect();
+  }
 }
