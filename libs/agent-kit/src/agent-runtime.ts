@@ -3,8 +3,8 @@ import { isSpanContextValid, SpanKind, SpanStatusCode, trace } from '@openteleme
 import type { Registry } from 'prom-client';
 import type { Kafka, KafkaConnection } from '@paxfleet/kafka';
 import {
+  ConcurrentProcessor,
   EventProducer,
-  ExactlyOnceProcessor,
   type ActivityRecord,
   type Bodies,
   type ClaimRecord,
@@ -38,9 +38,9 @@ export interface Work<K extends TopicName> {
   /** Bodies of events: inline when small, else in the blob store. */
   readonly bodies: Bodies;
   readonly clock: () => number;
-  /** Reports a step to agent-progress and renews the claim held for this work. */
+  /** Reports a step of this work to agent-progress (the claim's lease is renewed by the instance's renewal loop). */
   progress(step: number, totalSteps: number, status: string): Promise<void>;
-  /** Asks the coordinator for a work key; the grant is kept for progress and completion. */
+  /** Asks the coordinator for a work key; a grant is kept alive until completion or the end of the work. */
   claim(workKey: string, format: string): Promise<ClaimOutcome>;
   /** Completes the claim; throws ClaimsError CLAIMS_REJECTED if it was lost, so nothing is published. */
   completeClaim(): Promise<ClaimRecord>;
@@ -70,6 +70,10 @@ export interface AgentDeps {
   readonly transactionalId: string;
   /** Whether the agent takes part in claims (content agents do). */
   readonly claims: boolean;
+  /** Most events in flight at once (AGENT_CONCURRENCY). */
+  readonly concurrency: number;
+  /** How long SIGTERM lets in-flight events finish before leaving them to the next owner. */
+  readonly drainTimeoutMs?: number;
   readonly leaseMs?: number;
   readonly heartbeatIntervalMs?: number;
   readonly clock?: () => number;
@@ -111,9 +115,10 @@ function traceFields(traceparent: string | undefined): { trace_id?: string; span
 }
 
 /**
- * One agent's loop: each input event is judged for staleness, handled,
- * recorded in agent-activity and committed with its outputs in one Kafka
- * transaction; progress and heartbeats go out live.
+ * One agent instance: up to `concurrency` input events in flight, each judged for
+ * staleness, handled, recorded in agent-activity and committed with its outputs in a
+ * Kafka transaction; progress and heartbeats go out live on the process's one
+ * producer, and one loop renews every claim the instance holds.
  */
 export class AgentRuntime<K extends TopicName> {
   readonly #definition: AgentDefinition<K>;
@@ -122,7 +127,7 @@ export class AgentRuntime<K extends TopicName> {
   readonly #producer: EventProducer;
   readonly #progress: ProgressReporter;
   readonly #claims: ClaimsClient | undefined;
-  readonly #processor: ExactlyOnceProcessor<K>;
+  readonly #processor: ConcurrentProcessor<K>;
   readonly #guard: StalenessGuard<InputRecord<K>>;
   readonly #metrics: AgentMetrics;
   #joined = false;
@@ -152,21 +157,24 @@ export class AgentRuntime<K extends TopicName> {
           connection: deps.connection,
           registry: deps.registry,
           agent: definition.name,
+          producer: this.#producer,
           ...(deps.leaseMs !== undefined && { leaseMs: deps.leaseMs }),
           clock: this.#clock,
+          onRenewalFailed: (workKey, error) =>
+            deps.logger.warn('claim not renewed', { work_key: workKey, error: error.message }),
         })
       : undefined;
     this.#guard = new StalenessGuard(definition.maxEventAgeMs, definition.stalePolicy);
     this.#tracedModel = tracedModel(deps.model);
-    this.#processor = new ExactlyOnceProcessor({
+    this.#processor = new ConcurrentProcessor({
       kafka: deps.kafka,
       registry: deps.registry,
       agent: definition.name,
       groupId: deps.groupId,
       transactionalId: deps.transactionalId,
       topics: definition.consumes,
-      // Agents do slow work per event: commit each one as soon as it is done.
-      maxBatchRecords: 1,
+      concurrency: deps.concurrency,
+      ...(deps.drainTimeoutMs !== undefined && { drainTimeoutMs: deps.drainTimeoutMs }),
       logger: processorLogger(deps.logger),
       clock: this.#clock,
       onAssign: () => {
@@ -195,7 +203,7 @@ export class AgentRuntime<K extends TopicName> {
     this.#progress.startHeartbeat(this.#deps.heartbeatIntervalMs ?? 5000, (error) =>
       this.#deps.logger.warn('heartbeat not published', { error: (error as Error).message }),
     );
-    await this.#progress.idle();
+    await this.#progress.heartbeat();
     await this.#processor.start();
   }
 
@@ -207,7 +215,21 @@ export class AgentRuntime<K extends TopicName> {
     this.#connected = false;
   }
 
+  /** Events taken and not finished. */
+  get inFlight(): number {
+    return this.#processor.inFlight;
+  }
+
   async #handle(record: InputRecord<K>, outbox: Outbox): Promise<void> {
+    const piece = {};
+    try {
+      await this.#handleEvent(record, outbox, piece);
+    } finally {
+      await this.#progress.finish(piece).catch(() => undefined);
+    }
+  }
+
+  async #handleEvent(record: InputRecord<K>, outbox: Outbox, piece: object): Promise<void> {
     const started = performance.now();
     const logger = this.#deps.logger.child({
       workflow_id: record.context.workflowId,
@@ -224,7 +246,9 @@ export class AgentRuntime<K extends TopicName> {
       });
       result = { outcome: 'stale', reason: verdict.reason };
     } else {
-      result = await this.#definition.handle(this.#work(record, outbox, logger));
+      result = await this.#withClaims((claims) =>
+        this.#definition.handle(this.#work(record, outbox, logger, piece, claims)),
+      );
       if (result.outcome === 'processed')
         logger.info('event processed', { topic: record.topic, work_key: result.workKey });
     }
@@ -249,10 +273,25 @@ export class AgentRuntime<K extends TopicName> {
       record.context,
     );
     this.#metrics.handled(record.topic, result.outcome, (performance.now() - started) / 1000);
-    if (this.#progress.current) await this.#progress.idle();
   }
 
-  #work(record: InputRecord<K>, outbox: Outbox, logger: ServiceLogger): Work<K> {
+  /** The claims this work holds stop being renewed when it ends, however it ends. */
+  async #withClaims<T>(run: (held: Set<string>) => Promise<T>): Promise<T> {
+    const held = new Set<string>();
+    try {
+      return await run(held);
+    } finally {
+      for (const workKey of held) this.#claims?.release(workKey);
+    }
+  }
+
+  #work(
+    record: InputRecord<K>,
+    outbox: Outbox,
+    logger: ServiceLogger,
+    piece: object,
+    heldKeys: Set<string>,
+  ): Work<K> {
     let held: { workKey: string; epoch: number } | undefined;
     const claims = (): ClaimsClient => {
       if (!this.#claims) throw new Error(`${this.#definition.name} does not take part in claims`);
@@ -265,19 +304,21 @@ export class AgentRuntime<K extends TopicName> {
       model: this.#tracedModel,
       bodies: this.#deps.bodies,
       clock: this.#clock,
-      progress: async (step, totalSteps, status) => {
-        await this.#progress.step({
+      progress: (step, totalSteps, status) =>
+        this.#progress.step(piece, {
           context: record.context,
           workKey: held?.workKey ?? null,
           step,
           totalSteps,
           status,
-        });
-        if (held) await claims().renew(held.workKey, held.epoch, { context: record.context });
-      },
+        }),
       claim: async (workKey, format) => {
         const outcome = await claims().acquire(workKey, { context: record.context, format });
-        if (outcome.granted) held = { workKey, epoch: outcome.epoch };
+        if (outcome.granted) {
+          held = { workKey, epoch: outcome.epoch };
+          claims().hold(workKey, outcome.epoch, record.context);
+          heldKeys.add(workKey);
+        }
         return outcome;
       },
       completeClaim: () => {

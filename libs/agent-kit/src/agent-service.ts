@@ -39,6 +39,10 @@ export function agentConfigSchema(options: AgentServiceOptions) {
       MAX_EVENT_AGE_MS: Type.Integer({ minimum: 1, default: options.maxEventAgeMs }),
       ...blobConfigProperties(),
       HEARTBEAT_INTERVAL_MS: Type.Integer({ minimum: 100, default: 5000 }),
+      // Model-bound work waits on the model: tens of events in flight keep an instance busy.
+      AGENT_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1024, default: 64 }),
+      // Within the shutdown budget (25 s): drain, commit, leave the group.
+      DRAIN_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 20_000, default: 15_000 }),
       CLAIM_LEASE_MS: Type.Integer({ minimum: 1000, default: 30_000 }),
     },
   );
@@ -105,6 +109,8 @@ export async function runAgentService<K extends TopicName>(
     groupId: group,
     transactionalId: `${group}-${config.INSTANCE_ID}`,
     claims: options.claims,
+    concurrency: config.AGENT_CONCURRENCY,
+    drainTimeoutMs: config.DRAIN_TIMEOUT_MS,
     leaseMs: config.CLAIM_LEASE_MS,
     heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
   });
@@ -130,6 +136,7 @@ export async function runAgentService<K extends TopicName>(
       logger.info(`${options.name} agent consuming`, {
         group,
         max_event_age_ms: config.MAX_EVENT_AGE_MS,
+        concurrency: config.AGENT_CONCURRENCY,
         blob_store: blobs?.location ?? 'none (bodies inline only)',
         blob_inline_max_bytes: config.BLOB_INLINE_MAX_BYTES,
       });

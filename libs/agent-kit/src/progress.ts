@@ -1,4 +1,4 @@
-import type { EventContext, EventProducer, Progress } from '@paxfleet/events';
+import type { EventContext, EventProducer, Progress, WorkInFlight } from '@paxfleet/events';
 
 export interface ProgressStep {
   readonly context: EventContext;
@@ -8,10 +8,21 @@ export interface ProgressStep {
   readonly status: string;
 }
 
+function inFlight(step: ProgressStep): WorkInFlight {
+  return {
+    workflow_id: step.context.workflowId,
+    work_key: step.workKey,
+    step: step.step,
+    total_steps: step.totalSteps,
+    status: `${step.status} (step ${step.step}/${step.totalSteps})`,
+  };
+}
+
 /**
- * Publishes what the agent is doing to agent-progress: each step of its work
- * as it starts, and a heartbeat (idle or working) so a silent agent is visible.
- * Progress is live, outside the work's transaction: it reports, it does not commit.
+ * Publishes what the agent instance is doing to agent-progress: each step of each piece
+ * of work in flight as it starts, and a heartbeat listing every piece in flight (or idle)
+ * so a silent agent is visible. Progress is live, outside the work's transaction: it
+ * reports, it does not commit.
  */
 export class ProgressReporter {
   readonly #producer: EventProducer;
@@ -19,7 +30,8 @@ export class ProgressReporter {
   readonly #instance: string;
   readonly #clock: () => number;
   readonly #onReported: (atMs: number) => void;
-  #current: ProgressStep | undefined;
+  /** The current step of each piece in flight, by the piece's identity. */
+  readonly #pieces = new Map<object, ProgressStep>();
   #heartbeat: NodeJS.Timeout | undefined;
 
   constructor(options: {
@@ -37,23 +49,63 @@ export class ProgressReporter {
     this.#onReported = options.onReported ?? (() => {});
   }
 
-  get current(): ProgressStep | undefined {
-    return this.#current;
+  /** Pieces of work in flight. */
+  get inFlight(): number {
+    return this.#pieces.size;
   }
 
-  async step(step: ProgressStep): Promise<void> {
-    this.#current = step;
-    await this.#publish();
+  /** Reports the step one piece of work is starting. */
+  async step(piece: object, step: ProgressStep): Promise<void> {
+    this.#pieces.set(piece, step);
+    const work = inFlight(step);
+    await this.#publish(
+      {
+        state: 'working',
+        workflow_id: work.workflow_id,
+        work_key: work.work_key,
+        step: work.step,
+        total_steps: work.total_steps,
+        status: work.status,
+        work: [work],
+      },
+      step.context,
+    );
   }
 
-  async idle(): Promise<void> {
-    this.#current = undefined;
-    await this.#publish();
+  /** The piece is done; when it was the last one, says the instance is idle. */
+  async finish(piece: object): Promise<void> {
+    if (!this.#pieces.delete(piece)) return;
+    if (this.#pieces.size === 0) await this.heartbeat();
+  }
+
+  /** Every piece in flight (the status of the only one, when there is one), or idle. */
+  async heartbeat(): Promise<void> {
+    const steps = [...this.#pieces.values()];
+    const work = steps.map(inFlight);
+    const [only] = work;
+    const summary =
+      work.length === 0
+        ? 'Idle'
+        : work.length === 1 && only
+          ? only.status
+          : `${work.length} in flight: ${work.map((piece) => piece.status).join(', ')}`;
+    await this.#publish(
+      {
+        state: work.length > 0 ? 'working' : 'idle',
+        workflow_id: work.length === 1 && only ? only.workflow_id : null,
+        work_key: work.length === 1 && only ? only.work_key : null,
+        step: work.length === 1 && only ? only.step : 0,
+        total_steps: work.length === 1 && only ? only.total_steps : 0,
+        status: summary.length > 500 ? `${summary.slice(0, 497)}...` : summary,
+        work,
+      },
+      work.length === 1 && steps[0] ? steps[0].context : { workflowId: `${this.#agent}-heartbeat` },
+    );
   }
 
   startHeartbeat(intervalMs: number, onError: (error: unknown) => void): void {
     this.#heartbeat = setInterval(() => {
-      this.#publish().catch(onError);
+      this.heartbeat().catch(onError);
     }, intervalMs);
   }
 
@@ -61,24 +113,21 @@ export class ProgressReporter {
     clearInterval(this.#heartbeat);
   }
 
-  async #publish(): Promise<void> {
-    const step = this.#current;
-    const progress: Progress = {
-      agent: this.#agent,
-      instance: this.#instance,
-      state: step ? 'working' : 'idle',
-      workflow_id: step?.context.workflowId ?? null,
-      work_key: step?.workKey ?? null,
-      step: step?.step ?? 0,
-      total_steps: step?.totalSteps ?? 0,
-      status: step ? `${step.status} (step ${step.step}/${step.totalSteps})` : 'Idle',
-      at: this.#clock(),
-    };
+  async #publish(
+    fields: Omit<Progress, 'agent' | 'instance' | 'at' | 'in_flight'>,
+    context: EventContext,
+  ): Promise<void> {
     await this.#producer.send(
       'agent-progress',
       this.#agent,
-      progress,
-      step?.context ?? { workflowId: `${this.#agent}-heartbeat` },
+      {
+        agent: this.#agent,
+        instance: this.#instance,
+        ...fields,
+        at: this.#clock(),
+        in_flight: this.#pieces.size,
+      },
+      context,
     );
     this.#onReported(this.#clock());
   }

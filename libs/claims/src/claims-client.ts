@@ -11,6 +11,7 @@ import {
   type ClaimRecord,
   type EventContext,
   type EventRegistry,
+  type OutgoingRecord,
 } from '@paxfleet/events';
 import { ClaimsError } from './errors.ts';
 
@@ -38,6 +39,12 @@ export interface ClaimsClientOptions {
   readonly registry: EventRegistry;
   /** The agent asking; the coordinator names it as holder. */
   readonly agent: string;
+  /** The process's producer, shared (its owner connects and closes it); one of its own when absent. */
+  readonly producer?: EventProducer;
+  /** How often the renewal loop renews every held claim (default a third of leaseMs). */
+  readonly renewIntervalMs?: number;
+  /** Told of a held claim whose renewal the coordinator refused or did not answer. */
+  readonly onRenewalFailed?: (workKey: string, error: Error) => void;
   /** How long to wait for the coordinator's decision (default 10 s). */
   readonly timeoutMs?: number;
   /** Lease asked for on claim and renew (default 30 s). */
@@ -60,6 +67,12 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
+/** A granted claim the renewal loop keeps alive. */
+interface HeldClaim {
+  readonly epoch: number;
+  readonly context: EventContext;
+}
+
 /**
  * How an agent takes part in claims: it asks on claim-requests and waits for
  * the coordinator's decision on content-claims. Agents never decide claims;
@@ -73,23 +86,26 @@ export class ClaimsClient {
   readonly #listeners = new Set<(record: ClaimRecord) => void>();
   readonly #requests: 'claim-requests';
   readonly #decisions: 'content-claims';
+  readonly #ownsProducer: boolean;
+  readonly #held = new Map<string, HeldClaim>();
+  #renewals: NodeJS.Timeout | undefined;
+  #renewing: Promise<void> | undefined;
   #started = false;
 
   constructor(options: ClaimsClientOptions) {
     this.#options = options;
     this.#requests = options.topics?.requests ?? 'claim-requests';
     this.#decisions = options.topics?.decisions ?? 'content-claims';
-    this.#producer = new EventProducer({
-      kafka: options.kafka,
-      registry: options.registry,
-      agent: options.agent,
-    });
+    this.#ownsProducer = options.producer === undefined;
+    this.#producer =
+      options.producer ??
+      new EventProducer({ kafka: options.kafka, registry: options.registry, agent: options.agent });
     this.#reader = new PartitionReader(options.connection, { clientId: `${options.agent}-claims` });
   }
 
   /** Connects and starts following decisions from now on; requests sent after this resolves are always answered. */
   async start(): Promise<void> {
-    await this.#producer.connect();
+    if (this.#ownsProducer) await this.#producer.connect();
     await this.#reader.connect();
     const partitions = await this.#reader.partitionCount(this.#decisions);
     const codec = this.#options.registry.codecForTopic(this.#decisions);
@@ -119,16 +135,72 @@ export class ClaimsClient {
       },
     );
     this.#started = true;
+    const leaseMs = this.#options.leaseMs ?? 30_000;
+    this.#renewals = setInterval(
+      () => {
+        this.#renewing ??= this.renewHeld().finally(() => (this.#renewing = undefined));
+      },
+      this.#options.renewIntervalMs ?? Math.max(100, Math.floor(leaseMs / 3)),
+    );
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.#renewals);
+    await this.#renewing;
+    this.#held.clear();
     this.#started = false;
     for (const [id, waiter] of this.#waiters) {
       clearTimeout(waiter.timer);
       this.#waiters.delete(id);
     }
     await this.#reader.close();
-    await this.#producer.disconnect();
+    if (this.#ownsProducer) await this.#producer.disconnect();
+  }
+
+  /** Keeps a granted claim's lease alive from the renewal loop until release(). */
+  hold(workKey: string, epoch: number, context: EventContext): void {
+    this.#held.set(workKey, { epoch, context });
+  }
+
+  /** Stops renewing the claim (completed, abandoned, or the work gave up). */
+  release(workKey: string): void {
+    this.#held.delete(workKey);
+  }
+
+  /** Claims the renewal loop keeps alive. */
+  get held(): number {
+    return this.#held.size;
+  }
+
+  /**
+   * One round of the renewal loop: a renew request for every held claim, sent together,
+   * and each decision awaited. A refused renewal (a lapsed lease, a stale epoch) drops the
+   * claim, so its work's completion will be refused too and nothing is published.
+   */
+  async renewHeld(): Promise<void> {
+    const held = [...this.#held];
+    if (held.length === 0 || !this.#started) return;
+    const asked = held.map(([workKey, claim]) => ({
+      workKey,
+      ...this.#request('renew', workKey, claim.epoch, { context: claim.context }),
+    }));
+    try {
+      await this.#producer.sendRecords(asked.map(({ record }) => record));
+    } catch (error) {
+      for (const { cancel } of asked) cancel();
+      for (const [workKey] of held) this.#options.onRenewalFailed?.(workKey, error as Error);
+      return;
+    }
+    await Promise.all(
+      asked.map(async ({ workKey, decided }) => {
+        try {
+          this.#expect('renewed', await decided);
+        } catch (error) {
+          if ((error as ClaimsError).code === 'CLAIMS_REJECTED') this.#held.delete(workKey);
+          this.#options.onRenewalFailed?.(workKey, error as Error);
+        }
+      }),
+    );
   }
 
   /** Every decision the coordinator publishes, for any agent and key. */
@@ -190,10 +262,44 @@ export class ClaimsClient {
     epoch: number,
     options: RequestOptions,
   ): Promise<ClaimRecord> {
+    const { record, decided, cancel } = this.#request(action, workKey, epoch, options);
+    try {
+      await this.#producer.sendRecords([record]);
+    } catch (error) {
+      cancel();
+      throw error;
+    }
+    return decided;
+  }
+
+  /** The request record and a promise of the coordinator's decision on it (or a timeout). */
+  #request(
+    action: ClaimAction,
+    workKey: string,
+    epoch: number,
+    options: RequestOptions,
+  ): { record: OutgoingRecord; decided: Promise<ClaimRecord>; cancel: () => void } {
     if (!this.#started)
       throw new ClaimsError('CLAIMS_NOT_STARTED', 'call start() before asking for claims');
     const requestId = randomUUID();
     const timeoutMs = options.timeoutMs ?? this.#options.timeoutMs ?? 10_000;
+    const record = this.#producer.record(
+      this.#requests,
+      workKey,
+      {
+        request_id: requestId,
+        work_key: workKey,
+        workflow_id: options.context.workflowId,
+        agent: this.#options.agent,
+        action,
+        epoch,
+        lease_ms: options.leaseMs ?? this.#options.leaseMs ?? 30_000,
+        format: options.format ?? '',
+        requested_at: (this.#options.clock ?? Date.now)(),
+      },
+      options.context,
+      { eventType: `claim.${action}` },
+    );
     const decided = new Promise<ClaimRecord>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#waiters.delete(requestId);
@@ -207,30 +313,11 @@ export class ClaimsClient {
       }, timeoutMs);
       this.#waiters.set(requestId, { resolve, timer });
     });
-    try {
-      await this.#producer.send(
-        this.#requests,
-        workKey,
-        {
-          request_id: requestId,
-          work_key: workKey,
-          workflow_id: options.context.workflowId,
-          agent: this.#options.agent,
-          action,
-          epoch,
-          lease_ms: options.leaseMs ?? this.#options.leaseMs ?? 30_000,
-          format: options.format ?? '',
-          requested_at: (this.#options.clock ?? Date.now)(),
-        },
-        options.context,
-        { eventType: `claim.${action}` },
-      );
-    } catch (error) {
+    const cancel = () => {
       const waiter = this.#waiters.get(requestId);
       if (waiter) clearTimeout(waiter.timer);
       this.#waiters.delete(requestId);
-      throw error;
-    }
-    return decided;
+    };
+    return { record, decided, cancel };
   }
 }

@@ -78,6 +78,8 @@ describe('EventCodec', () => {
       total_steps: 0,
       status: 'Idle',
       at: 1,
+      in_flight: 0,
+      work: [],
     });
     assert.equal(
       codeOf(() => v2.decode(progress)),

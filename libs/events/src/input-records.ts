@@ -171,6 +171,16 @@ export function positive(name: string, value: number): number {
   return value;
 }
 
+export function nonNegative(name: string, value: number): number {
+  if (!Number.isFinite(value) || value < 0) {
+    throw new EventsError(
+      'PROCESSOR_CONFIG_INVALID',
+      `${name} must be zero or a positive number (got ${value})`,
+    );
+  }
+  return value;
+}
+
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);

@@ -28,6 +28,12 @@ export interface RunServiceOptions {
   readonly logger?: ServiceLogger;
   /** process.exit unless replaced (tests). */
   readonly exit?: (code: number) => void;
+  /**
+   * Ends the process at once, for a second signal or a shutdown past its budget: SIGKILL
+   * to itself unless replaced (tests). process.exit is not enough there: it joins libuv's
+   * worker threads, and one blocked in a Kafka client's close waits for the main thread.
+   */
+  readonly kill?: () => void;
 }
 
 export interface RunningService {
@@ -49,7 +55,7 @@ function hookName(hook: ShutdownHook, index: number): string {
 /**
  * Listens on host:port and shuts down on SIGTERM/SIGINT: /healthz and /readyz turn 503,
  * the hooks run, Fastify closes, the process exits 0 (1 when anything failed or the
- * budget ran out). A second signal during shutdown exits 1 at once.
+ * budget ran out: then it is killed, as it is at once by a second signal during shutdown).
  */
 export async function runService(
   app: FastifyInstance,
@@ -60,6 +66,7 @@ export async function runService(
   const signals = options.signals ?? ['SIGTERM', 'SIGINT'];
   const allHooks = options.onShutdown ?? [];
   const exit = options.exit ?? ((code: number) => process.exit(code));
+  const kill = options.kill ?? (() => process.kill(process.pid, 'SIGKILL'));
   const logger =
     options.logger ?? (app.hasDecorator('logger') ? app.logger : undefined) ?? silentLogger;
 
@@ -128,11 +135,13 @@ export async function runService(
     });
 
     let code = startFailed ? 1 : 0;
+    let timedOut = false;
     try {
       await Promise.race([work, deadline]);
       logger.info('stopped', { reason });
     } catch (error) {
       code = 1;
+      timedOut = (error as ServiceError).code === 'SERVICE_SHUTDOWN_TIMEOUT';
       logger.error('shutdown failed', { reason, err: error });
     } finally {
       clearTimeout(timer);
@@ -140,7 +149,8 @@ export async function runService(
     }
     // Let the last log lines reach stdout before the process goes.
     await nextTurn();
-    exit(code);
+    if (timedOut) kill();
+    else exit(code);
     return code;
   };
 
@@ -152,7 +162,7 @@ export async function runService(
   function onSignal(signal: NodeJS.Signals): void {
     if (stopping) {
       logger.warn('second signal during shutdown, exiting now', { signal });
-      exit(1);
+      kill();
       return;
     }
     void shutdown(signal);

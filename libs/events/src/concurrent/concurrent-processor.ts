@@ -11,6 +11,7 @@ import {
   collectingOutbox,
   deadLetterRecord,
   decodeInput,
+  nonNegative,
   positive,
   silentProcessorLogger,
   sleep,
@@ -122,7 +123,8 @@ export class ConcurrentProcessor<K extends TopicName> {
     this.#logger = options.logger ?? silentProcessorLogger;
     this.#maxAttempts = positive('maxAttempts', options.maxAttempts ?? 3);
     this.#maxAhead = positive('maxAhead', options.maxAhead ?? 16_384);
-    this.#drainTimeoutMs = positive('drainTimeoutMs', options.drainTimeoutMs ?? 20_000);
+    // 0 is allowed: leave every in-flight event to the next owner at once.
+    this.#drainTimeoutMs = nonNegative('drainTimeoutMs', options.drainTimeoutMs ?? 20_000);
     this.#window = new WorkWindow(positive('concurrency', options.concurrency ?? 32));
     positive('transactionTimeoutMs', options.transactionTimeoutMs ?? 10_000);
     this.#codecs = {

@@ -128,19 +128,32 @@ export interface DeadLetter {
 
 export type AgentState = 'idle' | 'working';
 
-/** What an agent is doing now: a step of its work, or an idle or working heartbeat. */
+export interface WorkInFlight {
+  workflow_id: string;
+  work_key: null | string;
+  step: number;
+  total_steps: number;
+  status: string;
+}
+
+/** What an agent instance is doing now: a step of one piece of its work, or a heartbeat. v2 adds how many pieces are in flight and, in heartbeats, what each one is doing. */
 export interface Progress {
   agent: string;
   instance: string;
   state: AgentState;
+  /** the piece this step is of; null in heartbeats */
   workflow_id: null | string;
   work_key: null | string;
   step: number;
   total_steps: number;
-  /** human-readable, e.g. Writing draft */
+  /** human-readable, e.g. Writing draft (step 3/5), or 3 in flight */
   status: string;
   /** epoch milliseconds */
   at: number;
+  /** pieces of work the instance has in flight */
+  in_flight: number;
+  /** in heartbeats, every piece in flight and its step; in step records, that piece */
+  work: WorkInFlight[];
 }
 
 /** Research lifecycle; analysis_complete starts content work. v3 carries a small analysis inline in body; a large one stays in the blob store, referenced by output_path. */
@@ -805,6 +818,116 @@ export const schemaSources: Record<string, Record<number, AvroSchema>> = {
           "name": "at",
           "type": "long",
           "doc": "epoch milliseconds"
+        }
+      ]
+    },
+    "2": {
+      "type": "record",
+      "name": "Progress",
+      "namespace": "dev.paxfleet.events",
+      "doc": "What an agent instance is doing now: a step of one piece of its work, or a heartbeat. v2 adds how many pieces are in flight and, in heartbeats, what each one is doing.",
+      "fields": [
+        {
+          "name": "agent",
+          "type": "string"
+        },
+        {
+          "name": "instance",
+          "type": "string",
+          "default": ""
+        },
+        {
+          "name": "state",
+          "type": {
+            "type": "enum",
+            "name": "AgentState",
+            "symbols": [
+              "idle",
+              "working"
+            ],
+            "default": "idle"
+          }
+        },
+        {
+          "name": "workflow_id",
+          "type": [
+            "null",
+            "string"
+          ],
+          "default": null,
+          "doc": "the piece this step is of; null in heartbeats"
+        },
+        {
+          "name": "work_key",
+          "type": [
+            "null",
+            "string"
+          ],
+          "default": null
+        },
+        {
+          "name": "step",
+          "type": "int",
+          "default": 0
+        },
+        {
+          "name": "total_steps",
+          "type": "int",
+          "default": 0
+        },
+        {
+          "name": "status",
+          "type": "string",
+          "doc": "human-readable, e.g. Writing draft (step 3/5), or 3 in flight"
+        },
+        {
+          "name": "at",
+          "type": "long",
+          "doc": "epoch milliseconds"
+        },
+        {
+          "name": "in_flight",
+          "type": "int",
+          "default": 0,
+          "doc": "pieces of work the instance has in flight"
+        },
+        {
+          "name": "work",
+          "doc": "in heartbeats, every piece in flight and its step; in step records, that piece",
+          "default": [],
+          "type": {
+            "type": "array",
+            "items": {
+              "type": "record",
+              "name": "WorkInFlight",
+              "fields": [
+                {
+                  "name": "workflow_id",
+                  "type": "string"
+                },
+                {
+                  "name": "work_key",
+                  "type": [
+                    "null",
+                    "string"
+                  ],
+                  "default": null
+                },
+                {
+                  "name": "step",
+                  "type": "int"
+                },
+                {
+                  "name": "total_steps",
+                  "type": "int"
+                },
+                {
+                  "name": "status",
+                  "type": "string"
+                }
+              ]
+            }
+          }
         }
       ]
     }
