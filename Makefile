@@ -13,7 +13,7 @@ WORKSPACE_MANIFESTS := package.json pnpm-lock.yaml pnpm-workspace.yaml .node-ver
 INSTALLED := node_modules/.paxfleet-installed
 
 .PHONY: help install build typecheck lint format format-check test test-unit test-int test-k8s \
-	test-images test-alerts test-interop images timeline blobs-sweep kafka-up kafka-down topics demo bench clean
+	test-images test-alerts test-interop images timeline blobs-sweep bench-fleet kafka-up kafka-down topics demo bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ images: ## build paxfleet/<agent>:<version> for every agent (needs a Docker engi
 
 bench: $(INSTALLED) ## benchmarks on a local broker (figures go in README.md)
 	@scripts/with-kafka.sh pnpm -r --workspace-concurrency=1 --if-present run bench
+
+bench-fleet: $(INSTALLED) ## the fleet under a burst of research requests: one bench-fleet: line at concurrency 1 and at the default (MODEL_OFFLINE_LATENCY_MS, BENCH_WORKFLOWS, BENCH_SERIAL_WORKFLOWS)
+	@scripts/bench-fleet.sh
 
 demo: $(INSTALLED) ## run the fleet on one machine (local broker unless KAFKA_BROKERS is set; DEMO_ARGS=--once)
 	@scripts/demo.sh $(DEMO_ARGS)

@@ -32,6 +32,9 @@ export interface AgentServiceOptions {
   readonly maxEventAgeMs: number;
 }
 
+/** Events in flight per instance unless AGENT_CONCURRENCY says otherwise: model-bound work waits on the model. */
+export const DEFAULT_AGENT_CONCURRENCY = 64;
+
 export function agentConfigSchema(options: AgentServiceOptions) {
   return serviceConfigSchema(
     { serviceName: options.name, port: options.port },
@@ -39,8 +42,11 @@ export function agentConfigSchema(options: AgentServiceOptions) {
       MAX_EVENT_AGE_MS: Type.Integer({ minimum: 1, default: options.maxEventAgeMs }),
       ...blobConfigProperties(),
       HEARTBEAT_INTERVAL_MS: Type.Integer({ minimum: 100, default: 5000 }),
-      // Model-bound work waits on the model: tens of events in flight keep an instance busy.
-      AGENT_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 1024, default: 64 }),
+      AGENT_CONCURRENCY: Type.Integer({
+        minimum: 1,
+        maximum: 1024,
+        default: DEFAULT_AGENT_CONCURRENCY,
+      }),
       // Within the shutdown budget (25 s): drain, commit, leave the group.
       DRAIN_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 20_000, default: 15_000 }),
       CLAIM_LEASE_MS: Type.Integer({ minimum: 1000, default: 30_000 }),

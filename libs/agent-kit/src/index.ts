@@ -13,6 +13,7 @@ export {
   type BlobConfig,
 } from './blob-config.ts';
 export {
+  DEFAULT_AGENT_CONCURRENCY,
   agentConfigSchema,
   runAgentService,
   type AgentServiceOptions,

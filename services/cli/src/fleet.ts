@@ -23,6 +23,13 @@ const instrumentation = fileURLToPath(import.meta.resolve('@paxfleet/telemetry/i
  * Where bodies too large to ride inline go: the S3 bucket in BLOB_S3_BUCKET when there
  * is one (scripts/with-s3.sh), else none, so every body rides inline.
  */
+// Each process has a process group of its own, so no terminal signal reaches it: if the
+// launcher ends without stopping the fleet (an uncaught error), kill what is left.
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
 function objectStoreEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return { BLOB_STORE: env.BLOB_S3_BUCKET ? 's3' : 'none' };
 }
@@ -66,6 +73,10 @@ export class FleetProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   get running(): boolean {
     return (
       this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null
@@ -100,12 +111,20 @@ export class FleetProcess {
           TMPDIR: join(this.dir, 'tmp'),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
+        // Its own process group: a Ctrl-C in the terminal reaches the launcher only, which
+        // then sends each process one signal.
+        detached: true,
       },
     );
     // Both streams share the file: neither may close it for the other.
     this.#child.stdout?.pipe(log, { end: false });
     this.#child.stderr?.pipe(log, { end: false });
-    this.#child.once('exit', () => log.end());
+    const child = this.#child;
+    live.add(child);
+    child.once('exit', () => {
+      live.delete(child);
+      log.end();
+    });
   }
 
   /** Polls /readyz until it answers 200. */
@@ -126,12 +145,18 @@ export class FleetProcess {
     throw new Error(`${this.agent} was not ready on ${this.url}/readyz within ${timeoutMs} ms`);
   }
 
-  async stop(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  /**
+   * Sends the signal once and waits for the exit; a process still running after
+   * `graceMs` (the chart's termination grace) is killed, as Kubernetes would.
+   */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 45_000): Promise<void> {
     const child = this.#child;
     if (!child || !this.running) return;
     const exited = once(child, 'exit');
     child.kill(signal);
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
     await exited;
+    clearTimeout(timer);
   }
 }
 
