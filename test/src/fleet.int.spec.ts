@@ -428,6 +428,77 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
     assert.equal(new Set(results.map((event) => event.value.topic)).size, topics.length);
   });
 
+  it('research with many events in flight, SIGKILLed three times during a burst and restarted: each task researched once, and nothing committed handled again', async () => {
+    const research = fleet.get('research') as FleetProcess;
+    const callLog = join(workDir, 'research-calls.jsonl');
+    const slow = { MODEL_OFFLINE_LATENCY_MS: '300', MODEL_OFFLINE_CALL_LOG: callLog };
+    await research.stop();
+    research.start(slow);
+    await research.ready();
+    const topics = Array.from({ length: 300 }, (_, index) => `e2e-${run}-burst-${index}`);
+    const burst = new Set(topics);
+    const researched = async () =>
+      (await readTopic('research-events')).filter((event) => burst.has(event.value.topic));
+    const kills: { pid: number; at: number }[] = [];
+    try {
+      await Promise.all(topics.map((topic) => submit(topic)));
+      for (let kill = 0; kill < 3; kill += 1) {
+        const before = (await researched()).length;
+        await eventually(
+          async () => (await researched()).length,
+          (count) => count >= before + 20,
+          60_000,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 200 + Math.random() * 600));
+        kills.push({ pid: research.pid as number, at: Date.now() });
+        await research.stop('SIGKILL');
+        research.start(slow);
+        await research.ready();
+      }
+      await eventually(
+        async () => new Set((await researched()).map((event) => event.value.topic)).size,
+        (count) => count >= topics.length,
+        120_000,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    } finally {
+      await research.stop();
+      research.start();
+      await research.ready();
+    }
+    const events = await researched();
+    assert.equal(events.length, topics.length, 'one research event per task, no duplicate');
+    assert.equal(new Set(events.map((event) => event.value.topic)).size, topics.length);
+
+    // Each task costs three model calls. A task first handled by a run that was killed
+    // after its output was written (the output's timestamp is before the kill) was
+    // committed by that run: any call for it from a later run is a re-run of committed work.
+    const calls = new Map<string, { pid: number; at: number }[]>();
+    for (const line of readFileSync(callLog, 'utf8').split('\n').filter(Boolean)) {
+      const call = JSON.parse(line) as { pid: number; at: number; prompt: string };
+      const index = new RegExp(`e2e ${run} burst (\\d+)[.:]`).exec(call.prompt)?.[1];
+      const topic = index === undefined ? undefined : topics[Number(index)];
+      if (topic) calls.set(topic, [...(calls.get(topic) ?? []), call]);
+    }
+    const written = new Map(events.map((event) => [event.value.topic, event.record.timestamp]));
+    let reruns = 0;
+    let retried = 0;
+    for (const [topic, made] of calls) {
+      const firstPid = made[0]?.pid;
+      const killedAt = kills.find((kill) => kill.pid === firstPid)?.at ?? Infinity;
+      const committedByFirst = (written.get(topic) ?? Infinity) < killedAt;
+      const later = made.filter((call) => call.pid !== firstPid).length;
+      if (later > 0 && committedByFirst) reruns += 1;
+      if (later > 0) retried += 1;
+      if (made.filter((call) => call.pid === firstPid).length > 3) reruns += 1;
+    }
+    console.log(
+      `research crash test: ${topics.length} tasks, ${[...calls.values()].reduce((sum, made) => sum + made.length, 0)} model calls, ${retried} tasks handled again after a kill (not yet committed), ${reruns} re-runs of committed work`,
+    );
+    assert.equal(calls.size, topics.length, 'every task reached the model');
+    assert.equal(reruns, 0, 'no task whose research was committed ran again');
+  });
+
   it('an event older than a writer’s maximum age is recorded as stale and not acted on', async () => {
     const topic = `e2e-${run}-stale`;
     await Promise.all(WRITERS.map((writer) => (fleet.get(writer) as FleetProcess).stop()));

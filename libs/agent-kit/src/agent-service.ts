@@ -33,7 +33,7 @@ export interface AgentServiceOptions {
 }
 
 /** Events in flight per instance unless AGENT_CONCURRENCY says otherwise: model-bound work waits on the model. */
-export const DEFAULT_AGENT_CONCURRENCY = 64;
+export const DEFAULT_AGENT_CONCURRENCY = 96;
 
 export function agentConfigSchema(options: AgentServiceOptions) {
   return serviceConfigSchema(

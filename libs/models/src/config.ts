@@ -28,6 +28,8 @@ export interface ModelConfig {
   readonly maxAttempts: number;
   /** Only for offline: simulated thinking time per call. */
   readonly offlineLatencyMs: number;
+  /** Only for offline: a file that gets a line per call (MODEL_OFFLINE_CALL_LOG). */
+  readonly offlineCallLog?: string;
 }
 
 export const DEFAULT_MODEL_TIMEOUT_MS = 30_000;
@@ -86,6 +88,7 @@ export function modelConfigFromEnv(env: ModelEnv): ModelConfig {
   const baseUrl = read('MODEL_BASE_URL');
   const model = read('MODEL_NAME');
   const apiKey = read('MODEL_API_KEY');
+  const offlineCallLog = read('MODEL_OFFLINE_CALL_LOG');
 
   if (provider === 'openai') {
     if (baseUrl === undefined) {
@@ -120,6 +123,7 @@ export function modelConfigFromEnv(env: ModelEnv): ModelConfig {
     requestsPerSecond,
     maxAttempts,
     offlineLatencyMs,
+    ...(offlineCallLog && { offlineCallLog }),
   };
 }
 
@@ -148,7 +152,10 @@ export function modelProviderFromConfig(
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
           ...(deps.limiter?.clock ? { clock: deps.limiter.clock } : {}),
         })
-      : new OfflineModelProvider({ latencyMs: config.offlineLatencyMs });
+      : new OfflineModelProvider({
+          latencyMs: config.offlineLatencyMs,
+          ...(config.offlineCallLog && { callLog: config.offlineCallLog }),
+        });
   return new RateLimitedProvider(inner, {
     ...deps.limiter,
     requestsPerSecond: config.requestsPerSecond,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
 import { ModelError } from './errors.ts';
 import type { Completion, CompletionRequest, ModelProvider } from './model-provider.ts';
 
@@ -61,13 +62,25 @@ const BULLETS = [
 export class OfflineModelProvider implements ModelProvider {
   readonly name = 'offline';
   readonly #latencyMs: number;
+  readonly #callLog: string | undefined;
 
-  /** `latencyMs` stands in for a real model's thinking time, so demos show each step. */
-  constructor(options: { latencyMs?: number } = {}) {
+  /**
+   * `latencyMs` stands in for a real model's thinking time, so demos show each step.
+   * `callLog` is a file that gets one JSON line per call as it starts ({at, pid, prompt}),
+   * written synchronously so a SIGKILL right after loses none: tests count calls per event.
+   */
+  constructor(options: { latencyMs?: number; callLog?: string } = {}) {
     this.#latencyMs = options.latencyMs ?? 0;
+    this.#callLog = options.callLog;
   }
 
   async complete(request: CompletionRequest): Promise<Completion> {
+    if (this.#callLog) {
+      appendFileSync(
+        this.#callLog,
+        `${JSON.stringify({ at: Date.now(), pid: process.pid, prompt: request.prompt.slice(0, 300) })}\n`,
+      );
+    }
     if (this.#latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.#latencyMs));
     return this.#answer(request);
   }

@@ -30,7 +30,12 @@ const burst = positiveInteger('BENCH_WORKFLOWS', 1000);
 const serialBurst = positiveInteger('BENCH_SERIAL_WORKFLOWS', 20);
 const concurrency = positiveInteger('AGENT_CONCURRENCY', DEFAULT_AGENT_CONCURRENCY);
 const repository = new URL('../../../../', import.meta.url).pathname;
-const runDir = join(repository, '.run', 'bench-fleet', new Date().toISOString().replace(/[:.]/g, '-'));
+const runDir = join(
+  repository,
+  '.run',
+  'bench-fleet',
+  new Date().toISOString().replace(/[:.]/g, '-'),
+);
 const registry = eventRegistry();
 const connection = kafkaConnectionFromEnv(process.env, 'paxfleet-bench-fleet');
 
