@@ -27,7 +27,11 @@ function fleet() {
   return {
     topics,
     names,
-    async client(agent: string, timeoutMs = 20_000): Promise<ClaimsClient> {
+    async client(
+      agent: string,
+      timeoutMs = 20_000,
+      lease: { leaseMs?: number; renewIntervalMs?: number } = {},
+    ): Promise<ClaimsClient> {
       const client = new ClaimsClient({
         kafka,
         connection,
@@ -35,6 +39,7 @@ function fleet() {
         agent,
         timeoutMs,
         topics: names,
+        ...lease,
       });
       await client.start();
       clients.push(client);
@@ -170,6 +175,39 @@ describe('claims on the real broker', { timeout: 180_000 }, () => {
       const exposition = await metrics.metrics();
       assert.match(exposition, /paxfleet_claim_stale_epoch_rejections_total 1/);
       assert.match(exposition, /paxfleet_claim_decisions_total\{decision="expired"\} 1/);
+    });
+
+    it('one renewal loop keeps 50 held claims alive for several lease lengths, renewing them together', async () => {
+      const holder = await setup.client('busy-writer', 20_000, {
+        leaseMs: 2000,
+        renewIntervalMs: 500,
+      });
+      const keys = Array.from({ length: 50 }, (_, index) => `held:${index}`);
+      const renewed = new Map<string, number[]>();
+      holder.onDecision((record) => {
+        if (record.decision === 'renewed' && keys.includes(record.work_key))
+          renewed.set(record.work_key, [...(renewed.get(record.work_key) ?? []), Date.now()]);
+      });
+      const grants = await Promise.all(keys.map((key) => holder.acquire(key, { context })));
+      for (const grant of grants) {
+        assert.ok(grant.granted);
+        holder.hold(grant.workKey, grant.epoch, context);
+      }
+      assert.equal(holder.held, 50);
+      await new Promise((resolve) => setTimeout(resolve, 6500));
+      const rival = await setup.client('rival-writer');
+      const contested = await Promise.all(keys.map((key) => rival.acquire(key, { context })));
+      for (const outcome of contested) {
+        assert.equal(outcome.granted, false, `${outcome.workKey} is still held after three leases`);
+        assert.equal(outcome.reason, 'already claimed by busy-writer');
+      }
+      for (const key of keys)
+        assert.ok((renewed.get(key)?.length ?? 0) >= 3, `${key} renewed every round`);
+      // Renewals come in rounds: every key's n-th renewal lands within one round of the others'.
+      const firstRound = keys.map((key) => renewed.get(key)?.[0] ?? 0);
+      assert.ok(Math.max(...firstRound) - Math.min(...firstRound) < 500, 'one round renews all');
+      for (const key of keys) holder.release(key);
+      assert.equal(holder.held, 0);
     });
 
     it('answers a holder asking again with its own grant, and times out clearly when nobody decides', async () => {
