@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import {
   formatTimeline,
@@ -499,6 +502,56 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
     assert.equal(reruns, 0, 'no task whose research was committed ran again');
   });
 
+  it('a second signal during shutdown ends an agent with events in flight at once (five times over); a later instance finishes the work', async () => {
+    const research = fleet.get('research') as FleetProcess;
+    const slow = { MODEL_OFFLINE_LATENCY_MS: '3000' };
+    const topics = Array.from({ length: 10 }, (_, index) => `e2e-${run}-signals-${index}`);
+    const logFile = join(workDir, 'logs', 'research.log');
+    const secondSignalLines = () =>
+      readFileSync(logFile, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('second signal during shutdown, exiting now')).length;
+    const before = secondSignalLines();
+    const took: number[] = [];
+    for (let round = 0; round < 5; round += 1) {
+      await research.stop();
+      research.start(slow);
+      await research.ready();
+      if (round === 0) await Promise.all(topics.map((topic) => submit(topic)));
+      const metrics = `${research.url}/metrics`;
+      await eventually(
+        async () =>
+          (await (await fetch(metrics)).text()).match(
+            /paxfleet_agent_events_in_flight\{[^}]*\} (\d+)/,
+          )?.[1],
+        (count) => Number(count) > 0,
+        30_000,
+      );
+      const started = Date.now();
+      research.signal('SIGTERM');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      research.signal('SIGTERM');
+      const ended = await research.exited();
+      took.push(Date.now() - started);
+      assert.equal(
+        ended.signal,
+        'SIGKILL',
+        'the second signal killed it rather than waiting for the drain',
+      );
+    }
+    console.log(`second signal: research ended ${took.join(', ')} ms after the first signal`);
+    assert.equal(secondSignalLines() - before, 5, 'each time it said why it went at once');
+    research.start();
+    await research.ready();
+    const events = await eventually(
+      async () =>
+        (await readTopic('research-events')).filter((event) => topics.includes(event.value.topic)),
+      (found) => found.length >= topics.length,
+      60_000,
+    );
+    assert.equal(events.length, topics.length, 'the next instance researched each task once');
+  });
+
   it('an event older than a writer’s maximum age is recorded as stale and not acted on', async () => {
     const topic = `e2e-${run}-stale`;
     await Promise.all(WRITERS.map((writer) => (fleet.get(writer) as FleetProcess).stop()));
@@ -524,5 +577,52 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
     for (const event of stale)
       assert.match(event.value.reason, /^event is \d+ s old, over the 2 s limit$/);
     assert.equal((await resultsFor([topic])).length, 0, 'nobody wrote about the stale research');
+  });
+});
+
+describe('make demo and Ctrl-C', { timeout: 180_000, skip }, () => {
+  it('Ctrl-C stops every process the demo started, each within its grace, and leaves none behind', async () => {
+    const repository = new URL('../../', import.meta.url).pathname;
+    // Its own process group, as a terminal's foreground job: the Ctrl-C goes to the group.
+    const demo = spawn(
+      process.execPath,
+      ['--conditions=paxfleet-source', join(repository, 'services/cli/src/demo.ts')],
+      {
+        cwd: repository,
+        env: { ...process.env, MODEL_OFFLINE_LATENCY_MS: '1000' },
+        stdio: ['ignore', 'pipe', 'inherit'],
+        detached: true,
+      },
+    );
+    const exited = once(demo, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
+    let runDir = '';
+    const submitted = new Promise<void>((resolve) => {
+      createInterface({ input: demo.stdout }).on('line', (line) => {
+        const logs = /\(logs in (.+)\/logs\)$/.exec(line)?.[1];
+        if (logs) runDir = logs;
+        if (line.startsWith('submitted ')) resolve();
+      });
+    });
+    await Promise.race([submitted, exited]);
+    assert.ok(runDir, 'the demo said where its processes run');
+    const inRunDir = () =>
+      readdirSync('/proc')
+        .filter((entry) => /^\d+$/.test(entry))
+        .filter((pid) => {
+          try {
+            return readlinkSync(`/proc/${pid}/cwd`).startsWith(runDir);
+          } catch {
+            return false;
+          }
+        });
+    assert.equal(
+      inRunDir().length,
+      7,
+      'the coordinator and six agents run in the demo’s directories',
+    );
+    process.kill(-(demo.pid as number), 'SIGINT');
+    const [code] = await exited;
+    assert.equal(code, 130, 'the demo exits as interrupted once its processes are gone');
+    assert.deepEqual(inRunDir(), [], 'no process of the demo is left');
   });
 });

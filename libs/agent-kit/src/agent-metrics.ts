@@ -8,7 +8,8 @@ export class AgentMetrics {
   readonly #duration: Histogram<'agent' | 'outcome'>;
   readonly #agent: string;
 
-  constructor(registry: Registry, agent: string) {
+  /** `inFlight` is read at each scrape: events taken and not finished. */
+  constructor(registry: Registry, agent: string, inFlight: () => number = () => 0) {
     this.#agent = agent;
     this.#events = new Counter({
       name: 'paxfleet_agent_events_total',
@@ -28,6 +29,15 @@ export class AgentMetrics {
       labelNames: ['agent', 'outcome'],
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300],
       registers: [registry],
+    });
+    new Gauge({
+      name: 'paxfleet_agent_events_in_flight',
+      help: 'Events the instance has taken and not finished (running or waiting behind their key)',
+      labelNames: ['agent'],
+      registers: [registry],
+      collect() {
+        this.set({ agent }, inFlight());
+      },
     });
     this.#progressReported = new Gauge({
       name: 'paxfleet_agent_progress_reported_timestamp_seconds',

@@ -143,7 +143,7 @@ export class AgentRuntime<K extends TopicName> {
       registry: deps.registry,
       agent: definition.name,
     });
-    this.#metrics = new AgentMetrics(deps.metrics, definition.name);
+    this.#metrics = new AgentMetrics(deps.metrics, definition.name, () => this.inFlight);
     this.#progress = new ProgressReporter({
       producer: this.#producer,
       agent: definition.name,

@@ -91,6 +91,8 @@ const fleet = await startFleet({
 });
 status.set('coordinator', 'Routing tasks, deciding claims');
 let stopping = false;
+// Ctrl-C reaches only this process (each service has a process group of its own): each
+// service gets one SIGTERM, and is killed if it is still running after its grace.
 const shutdown = async (code: number) => {
   if (stopping) return;
   stopping = true;
@@ -100,16 +102,31 @@ const shutdown = async (code: number) => {
 };
 process.on('SIGINT', () => void shutdown(130));
 process.on('SIGTERM', () => void shutdown(143));
+/** Past a Ctrl-C the demo's own steps stop where they are; shutdown exits the process. */
+async function unlessStopping<T>(step: Promise<T>): Promise<T> {
+  try {
+    const value = await step;
+    if (!stopping) return value;
+  } catch (error) {
+    if (!stopping) throw error;
+  }
+  return new Promise<T>(() => {});
+}
 
 const coordinator = fleet.get('coordinator')?.url as string;
 const workflows = new Map<string, string[]>();
 for (const topic of topics) {
-  const response = await fetch(`${coordinator}/research`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ topic, requested_by: 'make demo' }),
-  });
-  const body = (await response.json()) as { workflow_id?: string; message?: string };
+  const response = await unlessStopping(
+    fetch(`${coordinator}/research`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ topic, requested_by: 'make demo' }),
+    }),
+  );
+  const body = (await unlessStopping(response.json())) as {
+    workflow_id?: string;
+    message?: string;
+  };
   if (!body.workflow_id)
     throw new Error(`POST /research ${topic}: ${response.status} ${body.message ?? ''}`);
   workflows.set(topic, [...(workflows.get(topic) ?? []), body.workflow_id]);
@@ -138,7 +155,7 @@ function board(): string {
 
 let last = '';
 const deadline = Date.now() + 180_000;
-while (!done() && Date.now() < deadline) {
+while (!done() && Date.now() < deadline && !stopping) {
   const text = board();
   if (text !== last) {
     console.log(`\n${new Date().toISOString().slice(11, 19)}\n${text}`);
@@ -146,7 +163,7 @@ while (!done() && Date.now() < deadline) {
   }
   await new Promise((resolve) => setTimeout(resolve, 250));
 }
-await new Promise((resolve) => setTimeout(resolve, 1500));
+await unlessStopping(new Promise((resolve) => setTimeout(resolve, 1500)));
 
 console.log('\n=== Summary ===');
 for (const [topic, ids] of workflows) {

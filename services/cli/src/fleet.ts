@@ -145,6 +145,18 @@ export class FleetProcess {
     throw new Error(`${this.agent} was not ready on ${this.url}/readyz within ${timeoutMs} ms`);
   }
 
+  /** Sends a signal without waiting (see exited). */
+  signal(signal: NodeJS.Signals): void {
+    this.#child?.kill(signal);
+  }
+
+  /** Resolves when the process has exited (at once if it is not running), with how it ended. */
+  async exited(): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+    const child = this.#child;
+    if (child && this.running) await once(child, 'exit');
+    return { code: child?.exitCode ?? null, signal: child?.signalCode ?? null };
+  }
+
   /**
    * Sends the signal once and waits for the exit; a process still running after
    * `graceMs` (the chart's termination grace) is killed, as Kubernetes would.
