@@ -230,14 +230,17 @@ export class ConcurrentProcessor<K extends TopicName> {
       // The head of the partition is still running: wait for it rather than let the metadata grow.
       while (owned.progress.ahead >= this.#maxAhead && !signal.aborted) await sleep(50, signal);
       if (!(await this.#window.admit(signal))) break;
-      if (
-        this.#owned.get(partitionKey(topic, partition)) !== owned ||
-        !owned.progress.deliver(offset)
-      ) {
+      if (this.#owned.get(partitionKey(topic, partition)) !== owned) {
+        this.#window.release();
+        break;
+      }
+      // Taken, even when it is a re-fetch of an offset already running: left unresolved,
+      // the consumer would seek back to it and fetch it again and again.
+      payload.resolveOffset(message.offset);
+      if (!owned.progress.deliver(offset)) {
         this.#window.release();
         continue;
       }
-      payload.resolveOffset(message.offset);
       if (owned.progress.alreadyDone(offset)) {
         this.#window.release();
         this.#options.onSkip?.({ topic, partition, offset });
