@@ -63,10 +63,10 @@ bench: $(INSTALLED) ## benchmarks on a local broker (figures go in README.md)
 	@scripts/with-kafka.sh pnpm -r --workspace-concurrency=1 --if-present run bench
 
 bench-fleet: $(INSTALLED) ## the fleet under a burst of research requests: one bench-fleet: line at concurrency 1 and at the default (MODEL_OFFLINE_LATENCY_MS, BENCH_WORKFLOWS, BENCH_SERIAL_WORKFLOWS)
-	@scripts/bench-fleet.sh
+	@scripts/fleet-run.sh bench/fleet-throughput.ts
 
 demo: $(INSTALLED) ## run the fleet on one machine (local broker unless KAFKA_BROKERS is set; DEMO_ARGS=--once)
-	@scripts/demo.sh $(DEMO_ARGS)
+	@scripts/fleet-run.sh demo.ts $(DEMO_ARGS)
 
 timeline: $(INSTALLED) ## replay one workflow from every topic in time order: make timeline WORKFLOW=workflow_7k2p9x0q
 	@pnpm --filter @paxfleet/cli -s run timeline $(WORKFLOW)

@@ -1,14 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import type { Kafka } from '@paxfleet/kafka';
 import { eventually, testKafka, uniqueName } from '@paxfleet/kafka/testing';
 import { EventProducer } from './event-producer.ts';
 import { ExactlyOnceProcessor } from './exactly-once.ts';
 import type { DeadLetter, ResearchEvent, ResearchTask } from './generated/events.ts';
-import { isolatedTopics, TopicWatcher } from './testing.ts';
+import { isolatedTopics, startWorker, TopicWatcher } from './testing.ts';
 
 const kafka: Kafka = testKafka('eos-test');
 
@@ -58,37 +56,17 @@ describe('ExactlyOnceProcessor on the real broker', { timeout: 300_000 }, () => 
 
     after(() => live.stop());
 
-    function startWorker(): { child: ChildProcess; ready: Promise<void> } {
-      const child = spawn(
-        process.execPath,
-        [
-          '--conditions=paxfleet-source',
-          new URL('./testing/crash-worker.ts', import.meta.url).pathname,
-        ],
-        {
-          env: {
-            ...process.env,
-            EOS_TOPICS: JSON.stringify(names),
-            EOS_GROUP: `eos-crash-${names['research-tasks']}`,
-            EOS_TRANSACTIONAL_ID: `eos-crash-${names['research-tasks']}`,
-          },
-          stdio: ['ignore', 'pipe', 'inherit'],
-        },
-      );
-      const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-      const ready = new Promise<void>((resolve, reject) => {
-        lines.on('line', (line) => line === 'ready' && resolve());
-        child.once('exit', (code) =>
-          reject(new Error(`worker exited with ${code} before it was ready`)),
-        );
+    const worker = () =>
+      startWorker(new URL('./testing/crash-worker.ts', import.meta.url), {
+        EOS_TOPICS: JSON.stringify(names),
+        EOS_GROUP: `eos-crash-${names['research-tasks']}`,
+        EOS_TRANSACTIONAL_ID: `eos-crash-${names['research-tasks']}`,
       });
-      return { child, ready };
-    }
 
     it('leaves every input exactly once in the output, and a live read_committed reader never sees a duplicate', async () => {
       const seenAtKill: number[] = [];
       for (const signal of ['SIGKILL', 'SIGKILL', 'SIGKILL', 'SIGTERM'] as const) {
-        const { child, ready } = startWorker();
+        const { child, ready } = worker();
         await ready;
         // Wait for progress past the previous kill, then a random moment more.
         const before = live.values.length;
@@ -108,7 +86,7 @@ describe('ExactlyOnceProcessor on the real broker', { timeout: 300_000 }, () => 
         `every kill landed mid-run (outputs seen at each kill: ${seenAtKill.join(', ')})`,
       );
 
-      const { child, ready } = startWorker();
+      const { child, ready } = worker();
       await ready;
       await eventually(
         () => live.values.length,

@@ -1,6 +1,8 @@
-import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from '@paxfleet/kafka';
+import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from '@paxfleet/kafka';
 import type { TopicName } from './generated/events.ts';
 import {
+  ASSIGN_PARTITIONS,
+  REVOKE_PARTITIONS,
   collectingOutbox,
   deadLetterRecord,
   decodeInput,
@@ -9,12 +11,11 @@ import {
   sleep,
   type InputRecord,
   type ProcessorLogger,
+  type ProcessorOptions,
   type RecordCodecs,
   type TopicPartition,
-  type Transform,
 } from './input-records.ts';
 import { DEFAULT_MAX_RECORD_BYTES, groupByTopic, type OutgoingRecord } from './records.ts';
-import type { EventRegistry } from './registry.ts';
 import { withConsumerSpan } from './tracing.ts';
 import { connectTransactionalProducer, recoverProducer } from './transactional-producer.ts';
 
@@ -26,43 +27,14 @@ export type {
   Transform,
 } from './input-records.ts';
 
-export interface ExactlyOnceOptions<K extends TopicName> {
-  readonly kafka: Kafka;
-  readonly registry: EventRegistry;
-  /** Agent id: the producer header and the dead letters' failed_by. */
-  readonly agent: string;
-  readonly groupId: string;
-  readonly topics: readonly K[];
-  /** Stable per instance, so a restarted instance fences its previous self at once. */
-  readonly transactionalId: string;
-  readonly transform: Transform<K>;
-  /** Static group membership: a restart with the same id takes its partitions back without a rebalance. */
-  readonly groupInstanceId?: string;
-  /** How long the group waits for a silent member before reassigning its partitions (default 10000). */
-  readonly sessionTimeoutMs?: number;
-  /** Where records that cannot be processed go (default dead-letters). */
-  readonly deadLetterTopic?: TopicName;
+export interface ExactlyOnceOptions<K extends TopicName> extends ProcessorOptions<K> {
   /** Most input records per transaction (default 100). */
   readonly maxBatchRecords?: number;
   /** Longest a transaction gathers input before it commits, in ms (default 200). */
   readonly maxBatchMs?: number;
-  /** Attempts before a failing record goes to dead-letters (default 3). */
-  readonly maxAttempts?: number;
-  /** Broker-side timeout of an abandoned transaction, in ms (default 10000). */
-  readonly transactionTimeoutMs?: number;
-  readonly maxRecordBytes?: number;
-  readonly logger?: ProcessorLogger;
-  readonly clock?: () => number;
-  /** Called when the group gives this instance partitions, before any of their records is processed. */
-  readonly onAssign?: (partitions: readonly TopicPartition[]) => void;
-  /** Called when partitions are taken away, after their last transaction finished. */
-  readonly onRevoke?: (partitions: readonly TopicPartition[]) => void;
   /** Called after each commit with what it contained. */
   readonly onCommit?: (summary: CommitSummary) => void;
 }
-
-const ASSIGN_PARTITIONS = -175;
-const REVOKE_PARTITIONS = -174;
 
 export interface CommitSummary {
   readonly topic: string;

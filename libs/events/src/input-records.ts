@@ -1,4 +1,4 @@
-import type { KafkaMessage } from '@paxfleet/kafka';
+import type { Kafka, KafkaMessage } from '@paxfleet/kafka';
 import { EventsError } from './errors.ts';
 import { deadLetterFor, DEAD_LETTER_TOPIC } from './dead-letters.ts';
 import {
@@ -57,6 +57,40 @@ export interface TopicPartition {
   readonly topic: string;
   readonly partition: number;
 }
+
+/** What both exactly-once processors are given. */
+export interface ProcessorOptions<K extends TopicName> {
+  readonly kafka: Kafka;
+  readonly registry: EventRegistry;
+  /** Agent id: the producer header and the dead letters' failed_by. */
+  readonly agent: string;
+  readonly groupId: string;
+  readonly topics: readonly K[];
+  /** Stable per instance, so a restarted instance fences its previous self at once. */
+  readonly transactionalId: string;
+  readonly transform: Transform<K>;
+  /** Static group membership: a restart with the same id takes its partitions back without a rebalance. */
+  readonly groupInstanceId?: string;
+  /** How long the group waits for a silent member before reassigning its partitions (default 10000). */
+  readonly sessionTimeoutMs?: number;
+  /** Where records that cannot be processed go (default dead-letters). */
+  readonly deadLetterTopic?: TopicName;
+  /** Attempts before a failing record goes to dead-letters (default 3). */
+  readonly maxAttempts?: number;
+  /** Broker-side timeout of an abandoned transaction, in ms (default 10000). */
+  readonly transactionTimeoutMs?: number;
+  readonly maxRecordBytes?: number;
+  readonly logger?: ProcessorLogger;
+  readonly clock?: () => number;
+  /** Called when the group gives this instance partitions, before any of their records is processed. */
+  readonly onAssign?: (partitions: readonly TopicPartition[]) => void;
+  /** Called when partitions are taken away, after what finished of them was committed. */
+  readonly onRevoke?: (partitions: readonly TopicPartition[]) => void;
+}
+
+/** rebalance_cb event codes (librdkafka's ERR__ASSIGN_PARTITIONS, ERR__REVOKE_PARTITIONS). */
+export const ASSIGN_PARTITIONS = -175;
+export const REVOKE_PARTITIONS = -174;
 
 /** What a processor needs to decode its input and encode its outputs. */
 export interface RecordCodecs {

@@ -1,3 +1,5 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { uniqueName, withAdmin } from '@paxfleet/kafka/testing';
 import type { Consumer, Kafka } from '@paxfleet/kafka';
 import { parseCatalog } from './catalog.ts';
@@ -88,4 +90,28 @@ export class TopicWatcher<T> {
   async stop(): Promise<void> {
     await this.#consumer.disconnect();
   }
+}
+
+/**
+ * A crash test's worker: the TypeScript program at `script` as a child process with
+ * `env` added, `ready` resolving when it prints the line "ready", every other line of
+ * its stdout passed to `onLine`.
+ */
+export function startWorker(
+  script: URL,
+  env: Readonly<Record<string, string>>,
+  onLine: (line: string) => void = () => {},
+): { child: ChildProcess; ready: Promise<void> } {
+  const child = spawn(process.execPath, ['--conditions=paxfleet-source', script.pathname], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
+  const ready = new Promise<void>((resolve, reject) => {
+    lines.on('line', (line) => (line === 'ready' ? resolve() : onLine(line)));
+    child.once('exit', (code) =>
+      reject(new Error(`worker exited with ${code} before it was ready`)),
+    );
+  });
+  return { child, ready };
 }

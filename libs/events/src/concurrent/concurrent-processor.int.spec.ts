@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import type { Kafka } from '@paxfleet/kafka';
 import { eventually, testKafka, uniqueName } from '@paxfleet/kafka/testing';
 import { EventProducer } from '../event-producer.ts';
 import type { ResearchEvent, ResearchTask } from '../generated/events.ts';
-import { isolatedTopics, TopicWatcher } from '../testing.ts';
+import { isolatedTopics, startWorker, TopicWatcher } from '../testing.ts';
 import { ConcurrentProcessor } from './concurrent-processor.ts';
 
 const kafka: Kafka = testKafka('concurrent-test');
@@ -79,44 +77,27 @@ describe('ConcurrentProcessor on the real broker', { timeout: 300_000 }, () => {
 
     after(() => live.stop());
 
-    function startWorker(run: number): { child: ChildProcess; ready: Promise<void> } {
-      const child = spawn(
-        process.execPath,
-        [
-          '--conditions=paxfleet-source',
-          new URL('../testing/concurrent-crash-worker.ts', import.meta.url).pathname,
-        ],
+    const worker = (run: number) =>
+      startWorker(
+        new URL('../testing/concurrent-crash-worker.ts', import.meta.url),
         {
-          env: {
-            ...process.env,
-            EOS_TOPICS: JSON.stringify(names),
-            EOS_GROUP: `eos-concurrent-${names['research-tasks']}`,
-            EOS_TRANSACTIONAL_ID: `eos-concurrent-${names['research-tasks']}`,
-            EOS_RUN: String(run),
-          },
-          stdio: ['ignore', 'pipe', 'inherit'],
+          EOS_TOPICS: JSON.stringify(names),
+          EOS_GROUP: `eos-concurrent-${names['research-tasks']}`,
+          EOS_TRANSACTIONAL_ID: `eos-concurrent-${names['research-tasks']}`,
+          EOS_RUN: String(run),
         },
-      );
-      const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-      const ready = new Promise<void>((resolve, reject) => {
-        lines.on('line', (line) => {
-          if (line === 'ready') resolve();
+        (line) => {
           const [word, id, by] = line.split(' ');
           if (word === 'handled' && id && by) handled.push({ task: id, run: Number(by) });
-        });
-        child.once('exit', (code) =>
-          reject(new Error(`worker exited with ${code} before it was ready`)),
-        );
-      });
-      return { child, ready };
-    }
+        },
+      );
 
     it('every input once in the output, no duplicate seen live, and no event whose outputs were committed handled again', async () => {
       const seenAtKill: number[] = [];
       let run = 0;
       for (const signal of ['SIGKILL', 'SIGKILL', 'SIGKILL', 'SIGTERM'] as const) {
         run += 1;
-        const { child, ready } = startWorker(run);
+        const { child, ready } = worker(run);
         await ready;
         const before = live.values.length;
         await eventually(
@@ -135,7 +116,7 @@ describe('ConcurrentProcessor on the real broker', { timeout: 300_000 }, () => {
         `every kill landed mid-run (outputs seen at each kill: ${seenAtKill.join(', ')})`,
       );
       run += 1;
-      const { child, ready } = startWorker(run);
+      const { child, ready } = worker(run);
       await ready;
       await eventually(
         () => live.values.length,

@@ -2,12 +2,13 @@ import {
   sendOffsetsWithMetadata,
   type Consumer,
   type EachBatchPayload,
-  type Kafka,
   type KafkaMessage,
   type Producer,
 } from '@paxfleet/kafka';
 import type { TopicName } from '../generated/events.ts';
 import {
+  ASSIGN_PARTITIONS,
+  REVOKE_PARTITIONS,
   collectingOutbox,
   deadLetterRecord,
   decodeInput,
@@ -17,44 +18,23 @@ import {
   sleep,
   type InputRecord,
   type ProcessorLogger,
+  type ProcessorOptions,
   type RecordCodecs,
   type TopicPartition,
-  type Transform,
 } from '../input-records.ts';
 import { DEFAULT_MAX_RECORD_BYTES, groupByTopic, type OutgoingRecord } from '../records.ts';
-import type { EventRegistry } from '../registry.ts';
 import { withConsumerSpan } from '../tracing.ts';
 import { connectTransactionalProducer, recoverProducer } from '../transactional-producer.ts';
 import { decodeDoneBeyond, PartitionProgress } from './partition-progress.ts';
 import { KeySequencer, WorkWindow } from './work-window.ts';
 
-export interface ConcurrentProcessorOptions<K extends TopicName> {
-  readonly kafka: Kafka;
-  readonly registry: EventRegistry;
-  /** Agent id: the producer header and the dead letters' failed_by. */
-  readonly agent: string;
-  readonly groupId: string;
-  readonly topics: readonly K[];
-  /** Stable per instance, so a restarted instance fences its previous self at once. */
-  readonly transactionalId: string;
-  readonly transform: Transform<K>;
+export interface ConcurrentProcessorOptions<K extends TopicName> extends ProcessorOptions<K> {
   /** Most events in flight at once, across partitions and keys (default 32). */
   readonly concurrency?: number;
   /** How long stop() lets in-flight events finish before leaving them to the next owner (default 20000 ms). */
   readonly drainTimeoutMs?: number;
   /** Most offsets a partition may run ahead of its committed position, which bounds the commit metadata (default 16384). */
   readonly maxAhead?: number;
-  readonly groupInstanceId?: string;
-  readonly sessionTimeoutMs?: number;
-  readonly deadLetterTopic?: TopicName;
-  /** Attempts before a failing record goes to dead-letters (default 3). */
-  readonly maxAttempts?: number;
-  readonly transactionTimeoutMs?: number;
-  readonly maxRecordBytes?: number;
-  readonly logger?: ProcessorLogger;
-  readonly clock?: () => number;
-  readonly onAssign?: (partitions: readonly TopicPartition[]) => void;
-  readonly onRevoke?: (partitions: readonly TopicPartition[]) => void;
   /** After each transaction: how many events it committed, over how many partitions. */
   readonly onCommit?: (summary: ConcurrentCommit) => void;
   /** A record not handled again: the commit metadata says its outputs are committed. */
@@ -70,8 +50,6 @@ export interface ConcurrentCommit {
 
 /** Longest a rebalance or a shutdown waits for the last commit. */
 const FLUSH_MS = 5000;
-const ASSIGN_PARTITIONS = -175;
-const REVOKE_PARTITIONS = -174;
 
 /** The state of one assigned partition; replaced when the partition is assigned again. */
 interface Owned {
