@@ -15,9 +15,13 @@ import {
   type RecordCodecs,
   type TopicPartition,
 } from './input-records.ts';
-import { DEFAULT_MAX_RECORD_BYTES, groupByTopic, type OutgoingRecord } from './records.ts';
+import { DEFAULT_MAX_RECORD_BYTES, type OutgoingRecord } from './records.ts';
 import { withConsumerSpan } from './tracing.ts';
-import { connectTransactionalProducer, recoverProducer } from './transactional-producer.ts';
+import {
+  commitTransaction,
+  connectTransactionalProducer,
+  recoverProducer,
+} from './transactional-producer.ts';
 
 export type {
   InputRecord,
@@ -241,14 +245,12 @@ export class ExactlyOnceProcessor<K extends TopicName> {
     if (!producer || !consumer) return false;
     const nextOffset = pending.lastOffset + 1;
     try {
-      await producer.transaction();
-      if (pending.outputs.length > 0)
-        await producer.sendBatch({ topicMessages: groupByTopic(pending.outputs) });
-      await producer.sendOffsets({
-        consumer,
-        topics: [{ topic, partitions: [{ partition, offset: String(nextOffset) }] }],
-      });
-      await producer.commit();
+      await commitTransaction(producer, pending.outputs, () =>
+        producer.sendOffsets({
+          consumer,
+          topics: [{ topic, partitions: [{ partition, offset: String(nextOffset) }] }],
+        }),
+      );
     } catch (error) {
       await this.#recover(error, topic, partition);
       return false;

@@ -1,4 +1,5 @@
 import { KafkaErrors, type Kafka, type Producer } from '@paxfleet/kafka';
+import { groupByTopic, type OutgoingRecord } from './records.ts';
 
 export interface TransactionalProducerOptions {
   readonly kafka: Kafka;
@@ -19,7 +20,11 @@ export async function connectTransactionalProducer(
     // librdkafka requires requests to time out before the transaction does.
     'socket.timeout.ms': options.transactionTimeoutMs,
     'message.max.bytes': options.maxRecordBytes + 1024,
-    'linger.ms': 5,
+    'linger.ms': 0,
+    // Right after a commit the broker answers the next transaction's first request with
+    // CONCURRENT_TRANSACTIONS while it writes the markers; librdkafka's default 100 ms
+    // backoff turns each of those into a stall. It still backs off exponentially to 1 s.
+    'retry.backoff.ms': 10,
   });
   await producer.connect();
   return producer;
@@ -56,4 +61,21 @@ export async function recoverProducer(
   }
   await producer.disconnect().catch(() => undefined);
   return { producer: await connect(), recreated: true };
+}
+
+/**
+ * One transaction: the outputs, their delivery, the consumer offsets, the commit. The
+ * delivery reports are awaited before the commit: the commit flushes and waits for every
+ * report to be served, and this client serves them on its own poll, so a commit issued
+ * with reports outstanding measured 36 ms a transaction against 13 ms awaited.
+ */
+export async function commitTransaction(
+  producer: Producer,
+  outputs: readonly OutgoingRecord[],
+  sendOffsets: () => Promise<void>,
+): Promise<void> {
+  await producer.transaction();
+  if (outputs.length > 0) await producer.sendBatch({ topicMessages: groupByTopic([...outputs]) });
+  await sendOffsets();
+  await producer.commit();
 }

@@ -22,9 +22,13 @@ import {
   type RecordCodecs,
   type TopicPartition,
 } from '../input-records.ts';
-import { DEFAULT_MAX_RECORD_BYTES, groupByTopic, type OutgoingRecord } from '../records.ts';
+import { DEFAULT_MAX_RECORD_BYTES, type OutgoingRecord } from '../records.ts';
 import { withConsumerSpan } from '../tracing.ts';
-import { connectTransactionalProducer, recoverProducer } from '../transactional-producer.ts';
+import {
+  commitTransaction,
+  connectTransactionalProducer,
+  recoverProducer,
+} from '../transactional-producer.ts';
 import { decodeDoneBeyond, PartitionProgress } from './partition-progress.ts';
 import { KeySequencer, WorkWindow } from './work-window.ts';
 
@@ -347,11 +351,9 @@ export class ConcurrentProcessor<K extends TopicName> {
     }));
     const outputs = batch.flatMap((completion) => completion.outputs);
     try {
-      await producer.transaction();
-      if (outputs.length > 0)
-        await producer.sendBatch({ topicMessages: groupByTopic([...outputs]) });
-      await sendOffsetsWithMetadata(producer, consumer, positions);
-      await producer.commit();
+      await commitTransaction(producer, outputs, () =>
+        sendOffsetsWithMetadata(producer, consumer, positions),
+      );
     } catch (error) {
       for (const owned of partitions) owned.progress.unstage();
       await this.#recover(error, batch);
