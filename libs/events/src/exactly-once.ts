@@ -36,6 +36,12 @@ export interface ExactlyOnceOptions<K extends TopicName> extends ProcessorOption
   readonly maxBatchRecords?: number;
   /** Longest a transaction gathers input before it commits, in ms (default 200). */
   readonly maxBatchMs?: number;
+  /**
+   * Transactions in flight at once (default 4): each lane has its own transactional
+   * producer (`<transactionalId>-<lane>`) and serves the partitions that hash to it, so
+   * partitions commit side by side instead of waiting for each other's round trips.
+   */
+  readonly lanes?: number;
   /** Called after each commit with what it contained. */
   readonly onCommit?: (summary: CommitSummary) => void;
 }
@@ -47,6 +53,13 @@ export interface CommitSummary {
   readonly outputs: number;
   readonly deadLetters: number;
   readonly nextOffset: number;
+}
+
+/** A transactional producer and the partitions' commits queued on it, one at a time. */
+interface Lane {
+  readonly index: number;
+  producer: Producer | undefined;
+  tail: Promise<unknown>;
 }
 
 interface Pending {
@@ -73,8 +86,8 @@ export class ExactlyOnceProcessor<K extends TopicName> {
   readonly #maxRecordBytes: number;
   readonly #attempts = new Map<string, { count: number; error: unknown }>();
   readonly #codecs: RecordCodecs;
+  readonly #lanes: Lane[];
   #consumer: Consumer | undefined;
-  #producer: Producer | undefined;
   #stopping = false;
 
   constructor(options: ExactlyOnceOptions<K>) {
@@ -89,6 +102,11 @@ export class ExactlyOnceProcessor<K extends TopicName> {
       options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
     );
     positive('transactionTimeoutMs', options.transactionTimeoutMs ?? 10_000);
+    this.#lanes = Array.from({ length: positive('lanes', options.lanes ?? 4) }, (_, index) => ({
+      index,
+      producer: undefined,
+      tail: Promise.resolve(),
+    }));
     this.#codecs = {
       registry: options.registry,
       agent: options.agent,
@@ -120,11 +138,11 @@ export class ExactlyOnceProcessor<K extends TopicName> {
       },
     });
     await this.#consumer.connect();
-    this.#producer = await this.#connectProducer();
+    for (const lane of this.#lanes) lane.producer = await this.#connectProducer(lane);
     await this.#consumer.subscribe({ topics: [...topics] });
     await this.#consumer.run({
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.#lanes.length,
       eachBatch: (payload) => this.#processBatch(payload),
     });
   }
@@ -133,15 +151,15 @@ export class ExactlyOnceProcessor<K extends TopicName> {
   async stop(): Promise<void> {
     this.#stopping = true;
     await this.#consumer?.disconnect();
-    await this.#producer?.disconnect();
+    await Promise.all(this.#lanes.map((lane) => lane.producer?.disconnect() ?? Promise.resolve()));
     this.#consumer = undefined;
-    this.#producer = undefined;
+    for (const lane of this.#lanes) lane.producer = undefined;
   }
 
-  #connectProducer(): Promise<Producer> {
+  #connectProducer(lane: Lane): Promise<Producer> {
     return connectTransactionalProducer({
       kafka: this.#options.kafka,
-      transactionalId: this.#options.transactionalId,
+      transactionalId: `${this.#options.transactionalId}-${lane.index}`,
       transactionTimeoutMs: this.#options.transactionTimeoutMs ?? 10_000,
       maxRecordBytes: this.#maxRecordBytes,
     });
@@ -232,15 +250,39 @@ export class ExactlyOnceProcessor<K extends TopicName> {
     }
   }
 
-  /** Commits the pending run; on failure rewinds to the broker's committed offset. Returns whether it committed. */
-  async #commitOrRewind(
+  /** The lane a partition's transactions go to: the same one for as long as it runs. */
+  #laneOf(topic: string, partition: number): Lane {
+    let hash = partition;
+    for (let index = 0; index < topic.length; index += 1)
+      hash = (hash * 31 + topic.charCodeAt(index)) | 0;
+    return this.#lanes[Math.abs(hash) % this.#lanes.length] as Lane;
+  }
+
+  /** Commits the pending run on its partition's lane, after the lane's earlier commits. */
+  #commitOrRewind(
     topic: string,
     partition: number,
     pending: Pending,
     resolveOffset: (offset: string) => void,
   ): Promise<boolean> {
-    if (pending.records === 0) return true;
-    const producer = this.#producer;
+    if (pending.records === 0) return Promise.resolve(true);
+    const lane = this.#laneOf(topic, partition);
+    const committed = lane.tail.then(() =>
+      this.#commitOnLane(lane, topic, partition, pending, resolveOffset),
+    );
+    lane.tail = committed.catch(() => undefined);
+    return committed;
+  }
+
+  /** One transaction for the pending run; on failure rewinds to the broker's committed offset. Returns whether it committed. */
+  async #commitOnLane(
+    lane: Lane,
+    topic: string,
+    partition: number,
+    pending: Pending,
+    resolveOffset: (offset: string) => void,
+  ): Promise<boolean> {
+    const producer = lane.producer;
     const consumer = this.#consumer;
     if (!producer || !consumer) return false;
     const nextOffset = pending.lastOffset + 1;
@@ -252,7 +294,7 @@ export class ExactlyOnceProcessor<K extends TopicName> {
         }),
       );
     } catch (error) {
-      await this.#recover(error, topic, partition);
+      await this.#recover(lane, error, topic, partition);
       return false;
     }
     resolveOffset(String(pending.lastOffset));
@@ -267,14 +309,15 @@ export class ExactlyOnceProcessor<K extends TopicName> {
     return true;
   }
 
-  async #recover(error: unknown, topic: string, partition: number): Promise<void> {
-    const producer = this.#producer as Producer;
-    const recovered = await recoverProducer(producer, error, () => this.#connectProducer());
+  async #recover(lane: Lane, error: unknown, topic: string, partition: number): Promise<void> {
+    const recovered = await recoverProducer(lane.producer as Producer, error, () =>
+      this.#connectProducer(lane),
+    );
     this.#logger.warn(
       recovered.recreated ? 'transaction failed; recreated the producer' : 'transaction aborted',
-      { topic, partition, error: (error as Error).message },
+      { topic, partition, lane: lane.index, error: (error as Error).message },
     );
-    this.#producer = recovered.producer;
+    lane.producer = recovered.producer;
     await this.#rewind(topic, partition);
   }
 
