@@ -1,6 +1,8 @@
 // Claim decision latency (request written to decision read, at the agent) and
 // decisions per second, against the broker in KAFKA_BROKERS with an in-process
-// coordinator.
+// coordinator: one request at a time, at offered loads (BENCH_OFFERED_RATES per
+// second, default 250,500,1000,2000, each for BENCH_OFFERED_SECONDS, default 10, on
+// fresh keys from four agents), and a burst of BENCH_CONCURRENT at once (saturation).
 import { performance } from 'node:perf_hooks';
 import { Registry } from 'prom-client';
 import { kafkaConnectionFromEnv } from '@paxfleet/kafka';
@@ -12,6 +14,10 @@ import { ClaimMetrics } from '../claims/claim-metrics.ts';
 
 const sequential = Number(process.env.BENCH_SEQUENTIAL ?? 300);
 const concurrent = Number(process.env.BENCH_CONCURRENT ?? 2000);
+const offeredRates = (process.env.BENCH_OFFERED_RATES ?? '250,500,1000,2000')
+  .split(',')
+  .map(Number);
+const offeredSeconds = Number(process.env.BENCH_OFFERED_SECONDS ?? 10);
 const kafka = testKafka('claims-bench');
 const connection = kafkaConnectionFromEnv(process.env, 'claims-bench');
 const topics = isolatedTopics(['claim-requests', 'content-claims']);
@@ -57,8 +63,37 @@ for (let index = 0; index < sequential; index += 1) {
   latencies.push(performance.now() - started);
 }
 latencies.sort((a, b) => a - b);
-const percentile = (p: number) =>
-  latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? 0;
+const percentileOf = (sorted: readonly number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+const percentile = (p: number) => percentileOf(latencies, p);
+
+/** Requests at `rate` per second for the given time, not waiting for answers; each one's latency. */
+async function offered(rate: number, seconds: number) {
+  const answered: number[] = [];
+  let errors = 0;
+  const inFlight: Promise<void>[] = [];
+  const started = performance.now();
+  let sent = 0;
+  const total = Math.round(rate * seconds);
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
+    for (; sent < due; sent += 1) {
+      const at = performance.now();
+      const client = clients[sent % clients.length] as ClaimsClient;
+      inFlight.push(
+        client.acquire(`offered-${rate}:${sent}`, { context }).then(
+          () => void answered.push(performance.now() - at),
+          () => void (errors += 1),
+        ),
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  await Promise.all(inFlight);
+  return { sorted: answered.sort((a, b) => a - b), errors, total };
+}
+const loads = [];
+for (const rate of offeredRates) loads.push({ rate, ...(await offered(rate, offeredSeconds)) });
 
 const started = performance.now();
 await Promise.all(
@@ -75,9 +110,21 @@ console.log(`claim decisions, one coordinator, ${registryPartitions()} claim-req
 console.log(
   `latency, one request at a time (${sequential}): p50 ${percentile(50).toFixed(1)} ms, p99 ${percentile(99).toFixed(1)} ms`,
 );
+for (const load of loads) {
+  console.log(
+    `offered ${load.rate}/s for ${offeredSeconds} s: p50 ${percentileOf(load.sorted, 50).toFixed(1)} ms, p99 ${percentileOf(load.sorted, 99).toFixed(1)} ms, ${load.sorted.length} decided, ${load.errors} errors`,
+  );
+}
+const saturation = Math.round(concurrent / seconds);
 console.log(
-  `throughput, ${concurrent} requests from ${clients.length} agents at once: ${Math.round(concurrent / seconds)} decisions/s`,
+  `throughput, ${concurrent} requests from ${clients.length} agents at once: ${saturation} decisions/s`,
 );
+const at1000 = loads.find((load) => load.rate === 1000);
+if (at1000) {
+  console.log(
+    `bench: claims at 1000/s offered: p50 ${Math.round(percentileOf(at1000.sorted, 50))} ms, p99 ${Math.round(percentileOf(at1000.sorted, 99))} ms, ${at1000.sorted.length} decided, ${at1000.errors} errors; saturation ${saturation} decisions/s`,
+  );
+}
 
 await Promise.all(clients.map((client) => client.stop()));
 await arbiter.stop();
