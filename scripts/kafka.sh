@@ -2,10 +2,12 @@
 # Local single-node Apache Kafka (KRaft, combined broker+controller) on
 # 127.0.0.1, run from the official Maven Central jars. No Docker, no tarball.
 #
-# usage: scripts/kafka.sh fetch | up | down | status | topics <args...>
+# usage: scripts/kafka.sh fetch | classpath | up | down | status | topics <args...>
 #
 #   fetch    download the jars into .kafka/lib-<version>/ (once; a marker file
 #            records a complete download, so later runs do nothing)
+#   classpath  fetch if needed, print the Java classpath of the Kafka jars (clients,
+#            tools: for benchmarks that run Kafka's own code)
 #   up       fetch if needed, format a fresh data dir, start the broker in the
 #            background, wait until it answers, print KAFKA_BROKERS=host:port
 #   down     stop the broker of that data dir and delete the data dir
@@ -419,6 +421,7 @@ main() {
   shift
   case $cmd in
   fetch) require_java && cmd_fetch ;;
+  classpath) require_java && cmd_fetch && echo "$LIB_DIR/*" ;;
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;

@@ -1,0 +1,273 @@
+// Exactly-once throughput side by side, on the broker in KAFKA_BROKERS, with the same
+// input for every loop (BENCH_PEER_RECORDS, default 100,000 Avro research tasks on 6
+// partitions, 100 records per transaction): paxfleet's ExactlyOnceProcessor, Kafka's
+// own Java client in a consume-transform-produce loop (bench/java/EosLoop.java, compiled
+// here against the broker's jars), and Kafka's ProducerPerformance with transactions
+// (the machine's ceiling for writing). Each figure is run BENCH_REPEATS times (default
+// 3); the table shows the median and range, each checked afterwards by a read_committed
+// reader (exactly N distinct outputs). Results go to .run/bench/peers.json.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { kafkaConnectionFromEnv, PartitionReader } from '@paxfleet/kafka';
+import { eventually, testKafka, uniqueName, withAdmin } from '@paxfleet/kafka/testing';
+import { EventProducer } from '../event-producer.ts';
+import { ExactlyOnceProcessor } from '../exactly-once.ts';
+import { isolatedTopics } from '../testing.ts';
+
+const records = Number(process.env.BENCH_PEER_RECORDS ?? 100_000);
+const repeats = Number(process.env.BENCH_REPEATS ?? 3);
+const perTransaction = 100;
+const partitions = 6;
+const repository = new URL('../../../../', import.meta.url).pathname;
+const brokers = process.env.KAFKA_BROKERS ?? '';
+const kafka = testKafka('peers-bench');
+const connection = kafkaConnectionFromEnv(process.env, 'peers-bench');
+
+const topics = isolatedTopics(['research-tasks', 'research-events', 'dead-letters']);
+const { names, registry } = topics;
+await topics.create(kafka);
+const taskCodec = registry.codecForTopic(names['research-tasks']);
+const producer = new EventProducer({ kafka, registry, agent: 'bench' });
+await producer.connect();
+for (let start = 0; start < records; start += 1000) {
+  await producer.sendRecords(
+    Array.from({ length: Math.min(1000, records - start) }, (_, offset) => {
+      const id = start + offset;
+      const task = {
+        task_id: `task-${id}`,
+        workflow_id: `workflow_${id}`,
+        topic: `topic-${id % 101}`,
+        brief: 'benchmark',
+        requested_by: 'bench',
+        requested_at: Date.now(),
+      };
+      return producer.record(names['research-tasks'], task.topic, task, {
+        workflowId: task.workflow_id,
+      });
+    }),
+  );
+}
+await producer.disconnect();
+const recordBytes = taskCodec.encode({
+  task_id: 'task-50000',
+  workflow_id: 'workflow_50000',
+  topic: 'topic-50',
+  brief: 'benchmark',
+  requested_by: 'bench',
+  requested_at: Date.now(),
+}).length;
+
+async function freshTopic(prefix: string): Promise<string> {
+  const topic = uniqueName(prefix);
+  await withAdmin(kafka, (admin) =>
+    admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] }),
+  );
+  return topic;
+}
+
+/** What a read_committed reader finds on the topic: how many records, how many distinct ids. */
+async function committed(
+  topic: string,
+  id: (value: Buffer) => string,
+): Promise<{ count: number; distinct: number }> {
+  const reader = new PartitionReader(connection, { clientId: 'peers-bench-check' });
+  await reader.connect();
+  const ids = new Set<string>();
+  let count = 0;
+  await reader.readToEnd(
+    Array.from({ length: partitions }, (_, partition) => ({ topic, partition })),
+    (record) => {
+      count += 1;
+      if (record.value) ids.add(id(record.value));
+    },
+  );
+  await reader.close();
+  return { count, distinct: ids.size };
+}
+
+async function paxfleet(): Promise<number> {
+  // The same input; fresh output and dead-letter topics, typed as the catalog's.
+  const run = isolatedTopics(['research-tasks', 'research-events', 'dead-letters'], {
+    'research-tasks': names['research-tasks'],
+  });
+  await withAdmin(kafka, (admin) =>
+    admin.createTopics({
+      topics: [run.names['research-events'], run.names['dead-letters']].map((topic) => ({
+        topic,
+        numPartitions: partitions,
+        replicationFactor: 1,
+      })),
+    }),
+  );
+  const output = run.names['research-events'];
+  let processed = 0;
+  let first = 0;
+  let last = 0;
+  const outputs = run.registry.codecForTopic(output);
+  const processor = new ExactlyOnceProcessor({
+    kafka,
+    registry: run.registry,
+    agent: 'bench',
+    groupId: uniqueName('peers-paxfleet'),
+    transactionalId: uniqueName('peers-paxfleet-txn'),
+    topics: [run.names['research-tasks']],
+    deadLetterTopic: run.names['dead-letters'],
+    maxBatchRecords: perTransaction,
+    maxBatchMs: 1000,
+    transform: (record, outbox) => {
+      first ||= Date.now();
+      outbox.send(
+        output,
+        record.value.topic,
+        {
+          event_id: record.value.task_id,
+          event_type: 'analysis_complete',
+          workflow_id: record.value.workflow_id,
+          topic: record.value.topic,
+          output_path: 'memory://bench',
+          timestamp: record.timestamp,
+          summary: null,
+          body: null,
+        },
+        record.context,
+      );
+      return Promise.resolve();
+    },
+    onCommit: (summary) => {
+      processed += summary.records;
+      last = Date.now();
+    },
+  });
+  await processor.start();
+  await eventually(
+    () => processed,
+    (count) => count >= records,
+    { timeoutMs: 600_000, intervalMs: 100 },
+  );
+  await processor.stop();
+  await expectExactly(output, (value) => outputs.decode(value).value.event_id);
+  return records / ((last - first) / 1000);
+}
+
+let javaClasses: string | undefined;
+function javaLoop(classpath: string): string {
+  if (javaClasses) return javaClasses;
+  javaClasses = join(repository, '.tools', 'bench-java');
+  mkdirSync(javaClasses, { recursive: true });
+  execFileSync('javac', [
+    '-d',
+    javaClasses,
+    '-cp',
+    classpath,
+    join(repository, 'libs/events/bench/java/EosLoop.java'),
+  ]);
+  return javaClasses;
+}
+
+async function java(classpath: string): Promise<number> {
+  const output = await freshTopic('peers-java');
+  const run = spawnSync(
+    'java',
+    [
+      '-cp',
+      `${classpath}:${javaLoop(classpath)}`,
+      'EosLoop',
+      brokers,
+      names['research-tasks'],
+      output,
+      uniqueName('peers-java'),
+      uniqueName('peers-java-txn'),
+      String(records),
+      String(perTransaction),
+    ],
+    { encoding: 'utf8' },
+  );
+  const rate = /(\d+) records\/s/.exec(run.stdout)?.[1];
+  if (run.status !== 0 || !rate) throw new Error(`EosLoop failed: ${run.stderr}`);
+  await expectExactly(output, (value) => taskCodec.decode(value).value.task_id);
+  return Number(rate);
+}
+
+async function producerPerformance(classpath: string): Promise<number> {
+  const output = await freshTopic('peers-producer-perf');
+  const run = spawnSync(
+    'java',
+    [
+      '-cp',
+      classpath,
+      'org.apache.kafka.tools.ProducerPerformance',
+      '--topic',
+      output,
+      '--num-records',
+      String(records),
+      '--record-size',
+      String(recordBytes),
+      '--throughput',
+      '-1',
+      '--transactional-id',
+      uniqueName('peers-producer-perf'),
+      '--transaction-duration-ms',
+      '100',
+      '--producer-props',
+      `bootstrap.servers=${brokers}`,
+      'linger.ms=5',
+    ],
+    { encoding: 'utf8' },
+  );
+  const rate = /([\d.]+) records\/sec/.exec(run.stdout.trim().split('\n').at(-1) ?? '')?.[1];
+  if (run.status !== 0 || !rate) throw new Error(`ProducerPerformance failed: ${run.stderr}`);
+  const found = await committed(output, () => '');
+  if (found.count !== records)
+    throw new Error(`ProducerPerformance wrote ${found.count} of ${records}`);
+  return Number(rate);
+}
+
+async function expectExactly(topic: string, id: (value: Buffer) => string): Promise<void> {
+  const found = await committed(topic, id);
+  if (found.count !== records || found.distinct !== records) {
+    throw new Error(
+      `${topic}: ${found.count} records, ${found.distinct} distinct, expected ${records}`,
+    );
+  }
+}
+
+const classpath = execFileSync('bash', [join(repository, 'scripts/kafka.sh'), 'classpath'], {
+  encoding: 'utf8',
+}).trim();
+const loops: { name: string; run: () => Promise<number> }[] = [
+  {
+    name: 'Kafka ProducerPerformance, transactional, 100 ms transactions (write ceiling)',
+    run: () => producerPerformance(classpath),
+  },
+  { name: 'Java consume-transform-produce loop (kafka-clients 4.3.1)', run: () => java(classpath) },
+  { name: `paxfleet ExactlyOnceProcessor`, run: paxfleet },
+];
+const results: { name: string; runs: number[]; median: number }[] = [];
+for (const loop of loops) {
+  const runs: number[] = [];
+  for (let attempt = 0; attempt < repeats; attempt += 1) runs.push(Math.round(await loop.run()));
+  const sorted = [...runs].sort((a, b) => a - b);
+  results.push({ name: loop.name, runs, median: sorted[Math.floor(sorted.length / 2)] ?? 0 });
+}
+const javaMedian = results[1]?.median ?? 1;
+const paxfleetMedian = results[2]?.median ?? 1;
+console.log(
+  `exactly-once loops, ${records} records of ${recordBytes} bytes, ${partitions} partitions, ${perTransaction} records/txn, median of ${repeats} (range)`,
+);
+for (const result of results) {
+  const low = Math.min(...result.runs);
+  const high = Math.max(...result.runs);
+  console.log(
+    `${result.name.padEnd(80)} ${String(result.median).padStart(8)} records/s (${low}-${high})  ${(result.median / javaMedian).toFixed(2)}x Java  ${(result.median / paxfleetMedian).toFixed(2)}x paxfleet`,
+  );
+}
+const out = join(repository, '.run', 'bench');
+mkdirSync(out, { recursive: true });
+writeFileSync(
+  join(out, 'peers.json'),
+  `${JSON.stringify({ records, recordBytes, partitions, perTransaction, repeats, results }, null, 2)}\n`,
+);
+console.log(
+  `bench: exactly-once processor, ${perTransaction} records/txn: ${paxfleetMedian} records/s, ${(paxfleetMedian / javaMedian).toFixed(2)}x the Java loop (${javaMedian} records/s)`,
+);
