@@ -3,7 +3,13 @@ import { createInterface } from 'node:readline';
 import { uniqueName, withAdmin } from '@paxfleet/kafka/testing';
 import type { Consumer, Kafka } from '@paxfleet/kafka';
 import { parseCatalog } from './catalog.ts';
-import { catalogSource, type TopicName } from './generated/events.ts';
+import {
+  catalogSource,
+  type ResearchEvent,
+  type ResearchTask,
+  type TopicName,
+} from './generated/events.ts';
+import { EventProducer } from './event-producer.ts';
 import { EventRegistry } from './registry.ts';
 
 export { MemoryBlobStore } from './blobs/memory-blob-store.ts';
@@ -114,4 +120,57 @@ export function startWorker(
     );
   });
   return { child, ready };
+}
+
+/** Research task number `index` as crash tests and benchmarks write them: task-<index>. */
+export function numberedTask(index: number): ResearchTask {
+  return {
+    task_id: `task-${index}`,
+    workflow_id: `workflow_${index}`,
+    topic: `topic-${index % 101}`,
+    brief: 'benchmark',
+    requested_by: 'bench',
+    requested_at: Date.now(),
+  };
+}
+
+/** Writes tasks 0 to count - 1 to the topic, a thousand per send. */
+export async function writeNumberedTasks(
+  kafka: Kafka,
+  registry: EventRegistry,
+  topic: 'research-tasks',
+  count: number,
+): Promise<void> {
+  const producer = new EventProducer({ kafka, registry, agent: 'bench' });
+  await producer.connect();
+  try {
+    for (let start = 0; start < count; start += 1000) {
+      await producer.sendRecords(
+        Array.from({ length: Math.min(1000, count - start) }, (_, offset) => {
+          const task = numberedTask(start + offset);
+          return producer.record(topic, task.topic, task, { workflowId: task.workflow_id });
+        }),
+      );
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** The one output a test or benchmark transform makes of a task, named by the task. */
+export function analysisOf(
+  task: ResearchTask,
+  timestamp: number,
+  outputPath: string,
+): ResearchEvent {
+  return {
+    event_id: task.task_id,
+    event_type: 'analysis_complete',
+    workflow_id: task.workflow_id,
+    topic: task.topic,
+    output_path: outputPath,
+    timestamp,
+    summary: null,
+    body: null,
+  };
 }

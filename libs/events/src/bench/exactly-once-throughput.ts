@@ -2,9 +2,8 @@
 // several transaction sizes: every run processes the same input into a fresh
 // output topic and reports records per second from first to last commit.
 import { eventually, testKafka, uniqueName } from '@paxfleet/kafka/testing';
-import { EventProducer } from '../event-producer.ts';
 import { ExactlyOnceProcessor } from '../exactly-once.ts';
-import { isolatedTopics } from '../testing.ts';
+import { analysisOf, isolatedTopics, writeNumberedTasks } from '../testing.ts';
 
 const records = Number(process.env.BENCH_RECORDS ?? 20_000);
 const batchSizes = (process.env.BENCH_BATCH_SIZES ?? '1,10,100,500').split(',').map(Number);
@@ -13,27 +12,7 @@ const kafka = testKafka('eos-bench');
 const topics = isolatedTopics(['research-tasks', 'research-events', 'dead-letters']);
 const { names, registry } = topics;
 await topics.create(kafka);
-const producer = new EventProducer({ kafka, registry, agent: 'bench' });
-await producer.connect();
-for (let start = 0; start < records; start += 1000) {
-  await producer.sendRecords(
-    Array.from({ length: Math.min(1000, records - start) }, (_, offset) => {
-      const id = start + offset;
-      const task = {
-        task_id: `task-${id}`,
-        workflow_id: `workflow_${id}`,
-        topic: `topic-${id % 101}`,
-        brief: 'benchmark',
-        requested_by: 'bench',
-        requested_at: Date.now(),
-      };
-      return producer.record(names['research-tasks'], task.topic, task, {
-        workflowId: task.workflow_id,
-      });
-    }),
-  );
-}
-await producer.disconnect();
+await writeNumberedTasks(kafka, registry, names['research-tasks'], records);
 
 console.log(
   `exactly-once processor, ${records} records, ${registry.topic(names['research-tasks']).partitions} partitions`,
@@ -59,16 +38,7 @@ for (const maxBatchRecords of batchSizes) {
       outbox.send(
         names['research-events'],
         record.value.topic,
-        {
-          event_id: record.value.task_id,
-          event_type: 'analysis_complete',
-          workflow_id: record.value.workflow_id,
-          topic: record.value.topic,
-          output_path: 'memory://bench',
-          timestamp: record.timestamp,
-          summary: null,
-          body: null,
-        },
+        analysisOf(record.value, record.timestamp, 'memory://bench'),
         record.context,
       );
       return Promise.resolve();

@@ -11,9 +11,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kafkaConnectionFromEnv, PartitionReader } from '@paxfleet/kafka';
 import { eventually, testKafka, uniqueName, withAdmin } from '@paxfleet/kafka/testing';
-import { EventProducer } from '../event-producer.ts';
 import { ExactlyOnceProcessor } from '../exactly-once.ts';
-import { isolatedTopics } from '../testing.ts';
+import { analysisOf, isolatedTopics, numberedTask, writeNumberedTasks } from '../testing.ts';
 
 const records = Number(process.env.BENCH_PEER_RECORDS ?? 100_000);
 const repeats = Number(process.env.BENCH_REPEATS ?? 3);
@@ -28,35 +27,8 @@ const topics = isolatedTopics(['research-tasks', 'research-events', 'dead-letter
 const { names, registry } = topics;
 await topics.create(kafka);
 const taskCodec = registry.codecForTopic(names['research-tasks']);
-const producer = new EventProducer({ kafka, registry, agent: 'bench' });
-await producer.connect();
-for (let start = 0; start < records; start += 1000) {
-  await producer.sendRecords(
-    Array.from({ length: Math.min(1000, records - start) }, (_, offset) => {
-      const id = start + offset;
-      const task = {
-        task_id: `task-${id}`,
-        workflow_id: `workflow_${id}`,
-        topic: `topic-${id % 101}`,
-        brief: 'benchmark',
-        requested_by: 'bench',
-        requested_at: Date.now(),
-      };
-      return producer.record(names['research-tasks'], task.topic, task, {
-        workflowId: task.workflow_id,
-      });
-    }),
-  );
-}
-await producer.disconnect();
-const recordBytes = taskCodec.encode({
-  task_id: 'task-50000',
-  workflow_id: 'workflow_50000',
-  topic: 'topic-50',
-  brief: 'benchmark',
-  requested_by: 'bench',
-  requested_at: Date.now(),
-}).length;
+await writeNumberedTasks(kafka, registry, names['research-tasks'], records);
+const recordBytes = taskCodec.encode(numberedTask(Math.floor(records / 2))).length;
 
 async function freshTopic(prefix: string): Promise<string> {
   const topic = uniqueName(prefix);
@@ -120,16 +92,7 @@ async function paxfleet(): Promise<number> {
       outbox.send(
         output,
         record.value.topic,
-        {
-          event_id: record.value.task_id,
-          event_type: 'analysis_complete',
-          workflow_id: record.value.workflow_id,
-          topic: record.value.topic,
-          output_path: 'memory://bench',
-          timestamp: record.timestamp,
-          summary: null,
-          body: null,
-        },
+        analysisOf(record.value, record.timestamp, 'memory://bench'),
         record.context,
       );
       return Promise.resolve();

@@ -6,7 +6,7 @@
 import { writeSync } from 'node:fs';
 import { createKafka, kafkaConnectionFromEnv } from '@paxfleet/kafka';
 import { ConcurrentProcessor } from '../concurrent/concurrent-processor.ts';
-import { isolatedTopics } from '../testing.ts';
+import { analysisOf, isolatedTopics } from '../testing.ts';
 
 const names = JSON.parse(process.env.EOS_TOPICS ?? '{}') as Record<string, string>;
 const run = process.env.EOS_RUN ?? '0';
@@ -31,16 +31,7 @@ const processor = new ConcurrentProcessor({
     outbox.send(
       topic['research-events'],
       task.topic,
-      {
-        event_id: task.task_id,
-        event_type: 'analysis_complete',
-        workflow_id: task.workflow_id,
-        topic: task.topic,
-        output_path: `run://${run}`,
-        timestamp: record.timestamp,
-        summary: null,
-        body: null,
-      },
+      analysisOf(task, record.timestamp, `run://${run}`),
       record.context,
     );
   },

@@ -2,7 +2,7 @@
 // research events until it is killed. Topics and ids come from the environment.
 import { kafkaConnectionFromEnv, createKafka } from '@paxfleet/kafka';
 import { ExactlyOnceProcessor } from '../exactly-once.ts';
-import { isolatedTopics } from '../testing.ts';
+import { analysisOf, isolatedTopics } from '../testing.ts';
 
 const names = JSON.parse(process.env.EOS_TOPICS ?? '{}') as Record<string, string>;
 const topics = isolatedTopics(['research-tasks', 'research-events', 'dead-letters'], names);
@@ -24,16 +24,7 @@ const processor = new ExactlyOnceProcessor({
     outbox.send(
       topic['research-events'],
       task.topic,
-      {
-        event_id: task.task_id,
-        event_type: 'analysis_complete',
-        workflow_id: task.workflow_id,
-        topic: task.topic,
-        output_path: `memory://${task.task_id}`,
-        timestamp: record.timestamp,
-        summary: null,
-        body: null,
-      },
+      analysisOf(task, record.timestamp, `memory://${task.task_id}`),
       record.context,
     );
     return Promise.resolve();
