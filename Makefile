@@ -59,8 +59,8 @@ test-images: $(INSTALLED) ## each service's image bundle, built by the Dockerfil
 images: ## build paxfleet/<agent>:<version> for every agent (needs a Docker engine)
 	@scripts/images.sh
 
-bench: $(INSTALLED) ## benchmarks on a local broker (figures go in README.md)
-	@scripts/with-kafka.sh pnpm -r --workspace-concurrency=1 --if-present run bench
+bench: build ## benchmarks on one local broker, S3 server and Jaeger (figures go in README.md)
+	@scripts/with-kafka.sh scripts/with-s3.sh scripts/with-jaeger.sh pnpm -r --workspace-concurrency=1 --if-present run bench
 
 bench-fleet: $(INSTALLED) ## the fleet under a burst of research requests: one bench-fleet: line at concurrency 1 and at the default (MODEL_OFFLINE_LATENCY_MS, BENCH_WORKFLOWS, BENCH_SERIAL_WORKFLOWS)
 	@scripts/fleet-run.sh bench/fleet-throughput.ts

@@ -15,7 +15,8 @@ import {
   type AgentName,
   type FleetProcess,
 } from '@paxfleet/cli';
-import { createKafka, kafkaConnectionFromEnv, TopicConfigAdmin } from '@paxfleet/kafka';
+import { createKafka, kafkaConnectionFromEnv } from '@paxfleet/kafka';
+import { TopicConfigAdmin } from '@paxfleet/kafka/topic-configs';
 import { applyCatalog, eventRegistry } from '@paxfleet/events';
 import { readTopic } from './topic-log.ts';
 

@@ -44,7 +44,7 @@
 - name: OTEL_EXPORTER_OTLP_ENDPOINT
   value: {{ .root.Values.otel.endpoint | quote }}
 - name: OTEL_EXPORTER_OTLP_PROTOCOL
-  value: http/protobuf
+  value: http/json
 - name: OTEL_RESOURCE_ATTRIBUTES
   value: service.namespace=paxfleet,service.instance.id=$(POD_NAME),k8s.pod.name=$(POD_NAME),k8s.namespace.name=$(POD_NAMESPACE)
 - name: MODEL_PROVIDER

@@ -1,11 +1,6 @@
 import { Type, type Static, type TObject } from '@sinclair/typebox';
-import {
-  Bodies,
-  DEFAULT_INLINE_MAX_BYTES,
-  FileBlobStore,
-  S3BlobStore,
-  type BlobStore,
-} from '@paxfleet/events';
+import { Bodies, DEFAULT_INLINE_MAX_BYTES, FileBlobStore, type BlobStore } from '@paxfleet/events';
+import { S3BlobStore } from '@paxfleet/events/s3';
 import { ServiceError } from '@paxfleet/service';
 
 /**

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Type } from '@sinclair/typebox';
-import { FileBlobStore, S3BlobStore } from '@paxfleet/events';
+import { FileBlobStore } from '@paxfleet/events';
+import { S3BlobStore } from '@paxfleet/events/s3';
 import { loadConfig, type Env } from '@paxfleet/service';
 import { blobConfigProperties, blobStoreFromConfig, bodiesFromConfig } from './blob-config.ts';
 

@@ -40,7 +40,6 @@ export {
 } from './records.ts';
 export { checkBlobKey, type BlobStore, type StoredBlob } from './blobs/blob-store.ts';
 export { FileBlobStore } from './blobs/file-blob-store.ts';
-export { S3BlobStore, type S3BlobStoreOptions } from './blobs/s3-blob-store.ts';
 export {
   Bodies,
   DEFAULT_INLINE_MAX_BYTES,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { kafkaConnectionFromEnv, TopicConfigAdmin, type Admin } from '@paxfleet/kafka';
+import { kafkaConnectionFromEnv, type Admin } from '@paxfleet/kafka';
+import { TopicConfigAdmin } from '@paxfleet/kafka/topic-configs';
 import { eventually, testKafka } from '@paxfleet/kafka/testing';
 import { isolatedTopics } from './testing.ts';
 import { applyCatalog } from './topic-admin.ts';

@@ -1,4 +1,5 @@
-import type { Admin, TopicConfigAdmin } from '@paxfleet/kafka';
+import type { Admin } from '@paxfleet/kafka';
+import type { TopicConfigAdmin } from '@paxfleet/kafka/topic-configs';
 import type { TopicCatalog, TopicSpec } from './catalog.ts';
 
 export interface ApplyOptions {

@@ -20,7 +20,6 @@ export {
   type KafkaMessage,
   type Producer,
 } from './client.ts';
-export { TopicConfigAdmin, type ClusterInfo } from './topic-configs.ts';
 export {
   PartitionReader,
   type PartitionReaderOptions,
@@ -28,6 +27,5 @@ export {
   type PartitionStart,
   type StartPosition,
 } from './partition-reader.ts';
-export { createProtocolAdmin, type ProtocolAdmin } from './protocol-admin.ts';
 export { sendOffsetsWithMetadata, type OffsetWithMetadata } from './transactions.ts';
 export { waitForBroker, type BrokerWaitLogger, type WaitForBrokerOptions } from './broker-wait.ts';

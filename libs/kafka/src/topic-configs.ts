@@ -1,6 +1,12 @@
-import { ConfigResourceTypes, IncrementalAlterConfigOperationTypes } from '@platformatic/kafka';
+// A subpath of its own (@paxfleet/kafka/topic-configs): the pure-protocol client it uses
+// weighs about 25 MB per process, which services that never change topic configs skip.
+import { readFileSync } from 'node:fs';
+import {
+  Admin,
+  ConfigResourceTypes,
+  IncrementalAlterConfigOperationTypes,
+} from '@platformatic/kafka';
 import type { KafkaConnection } from './connection.ts';
-import { createProtocolAdmin, type ProtocolAdmin } from './protocol-admin.ts';
 import { KafkaError } from './errors.ts';
 
 export interface ClusterInfo {
@@ -15,7 +21,7 @@ export interface ClusterInfo {
  * pure-protocol admin client with the same connection settings.
  */
 export class TopicConfigAdmin {
-  readonly #admin: ProtocolAdmin;
+  readonly #admin: Admin;
 
   constructor(connection: KafkaConnection) {
     this.#admin = createProtocolAdmin(connection, 'configs');
@@ -98,4 +104,31 @@ export class TopicConfigAdmin {
       );
     }
   }
+}
+
+/**
+ * A pure-protocol admin client with the connection's brokers, SASL and TLS
+ * settings; `purpose` names it in the client id (e.g. "configs", "lag").
+ */
+function createProtocolAdmin(
+  connection: KafkaConnection,
+  purpose: string,
+  options: { timeoutMs?: number; retries?: number } = {},
+): Admin {
+  return new Admin({
+    clientId: `${connection.clientId}-${purpose}`,
+    bootstrapBrokers: [...connection.brokers],
+    ...(options.timeoutMs !== undefined && { timeout: options.timeoutMs }),
+    ...(options.retries !== undefined && { retries: options.retries }),
+    ...(connection.sasl && {
+      sasl: {
+        mechanism: connection.sasl.mechanism,
+        username: connection.sasl.username,
+        password: connection.sasl.password,
+      },
+    }),
+    ...(connection.securityProtocol.endsWith('ssl') && {
+      tls: connection.caLocation ? { ca: readFileSync(connection.caLocation) } : {},
+    }),
+  });
 }

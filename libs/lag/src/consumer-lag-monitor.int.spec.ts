@@ -13,6 +13,7 @@ import {
   uniqueName,
 } from '@paxfleet/kafka/testing';
 import { ConsumerLagMonitor } from './consumer-lag-monitor.ts';
+import { KafkaLagSource } from './kafka-source.ts';
 
 const kafka: Kafka = testKafka('lag-test');
 const connection = kafkaConnectionFromEnv(process.env, 'lag-test');
@@ -294,5 +295,19 @@ describe('ConsumerLagMonitor on the real broker', { timeout: 180_000 }, () => {
       const peak = Math.max(...curve.map((point) => point.seconds));
       assert.ok(peak > threshold, `peak ${peak} s`);
     });
+  });
+
+  it('committed offsets of groups the cluster has never seen are empty, not a crash', async () => {
+    // A standalone librdkafka admin client segfaulted here now and then (the broker answers
+    // the first OffsetFetch of an unseen group with a coordinator error); the source's admin
+    // rides on a consumer handle, which survives that answer.
+    const source = new KafkaLagSource(kafkaConnectionFromEnv(process.env, uniqueName('lag-unseen')));
+    try {
+      for (let index = 0; index < 40; index += 1) {
+        assert.deepEqual(await source.committedOffsets(uniqueName('never-seen')), new Map());
+      }
+    } finally {
+      await source.close();
+    }
   });
 });

@@ -1,9 +1,8 @@
 import {
   createKafka,
-  createProtocolAdmin,
   IsolationLevel,
   type Admin,
-  type ProtocolAdmin,
+  type Consumer,
   type KafkaConnection,
   type KafkaError,
 } from '@paxfleet/kafka';
@@ -39,32 +38,33 @@ export interface KafkaLagSourceOptions {
 }
 
 /**
- * The cluster through admin clients (offsets) and a FirstRecordReader (record timestamps).
+ * The cluster through one admin client (groups, committed and last stable offsets) and a
+ * FirstRecordReader (record timestamps).
  *
- * Committed offsets are fetched with a pure-protocol admin client, not librdkafka's:
- * librdkafka 2.15's admin ListConsumerGroupOffsets segfaults the process when the broker
- * answers the OffsetFetch with a coordinator error (NOT_COORDINATOR and the like, e.g. for
- * a group the cluster has not seen yet, or while a broker restarts): its OffsetFetch handler
- * re-queries the coordinator through the client's consumer group, which an admin client
- * does not have (rd_kafka_cgrp_op on a NULL rk_cgrp;
- * https://github.com/confluentinc/confluent-kafka-javascript/issues/374). Observed here on
- * Kafka 4.3: fetchOffsets for an unknown group crashed the test process intermittently.
- * Listing groups and the last stable offsets stay with librdkafka's admin client.
+ * The admin rides on a consumer that never subscribes (group `<clientId>-lag`, so it
+ * joins nothing): a standalone librdkafka admin client segfaults the process when the
+ * broker answers a ListConsumerGroupOffsets with a coordinator error (NOT_COORDINATOR
+ * and the like, e.g. for a group the cluster has not seen yet, or while a broker
+ * restarts), because its OffsetFetch handler re-queries the coordinator through the
+ * client's consumer group, which an admin client does not have (rd_kafka_cgrp_op on a
+ * NULL rk_cgrp; https://github.com/confluentinc/confluent-kafka-javascript/issues/374).
+ * A consumer's handle has one, so the re-query is a harmless lookup for its own group.
  */
 export class KafkaLagSource implements LagSource {
+  readonly #anchor: Consumer;
   readonly #admin: Admin;
-  readonly #offsets: ProtocolAdmin;
   readonly #reader: FirstRecordReader;
   readonly #timeout: number;
   #connecting: Promise<void> | undefined;
   #closed = false;
 
   constructor(connection: KafkaConnection, options: KafkaLagSourceOptions = {}) {
-    this.#admin = createKafka(connection).admin();
-    this.#offsets = createProtocolAdmin(connection, 'lag', {
-      timeoutMs: options.requestTimeoutMs ?? 5000,
-      retries: 3,
+    this.#anchor = createKafka(connection).consumer({
+      'group.id': `${connection.clientId}-lag`,
+      'client.id': `${connection.clientId}-lag`,
+      'enable.auto.commit': false,
     });
+    this.#admin = this.#anchor.dependentAdmin();
     this.#reader = new FirstRecordReader(connection, {
       ...(options.readers !== undefined && { concurrency: options.readers }),
       clientId: `${connection.clientId}-lag`,
@@ -80,16 +80,16 @@ export class KafkaLagSource implements LagSource {
   }
 
   async committedOffsets(groupId: string): Promise<Map<string, Map<number, number>>> {
-    if (this.#closed) throw closedError();
-    const [group] = await this.#offsets.listConsumerGroupOffsets({ groups: [groupId] });
+    const admin = await this.#connected();
+    const topics = await admin.fetchOffsets({ groupId, timeout: this.#timeout });
     const committed = new Map<string, Map<number, number>>();
-    for (const { name, partitions } of group?.topics ?? []) {
+    for (const { topic, partitions } of topics) {
       const offsets = new Map<number, number>();
       for (const entry of partitions) {
-        const offset = Number(entry.committedOffset);
-        if (Number.isSafeInteger(offset) && offset >= 0) offsets.set(entry.partitionIndex, offset);
+        const offset = Number(entry.offset);
+        if (Number.isSafeInteger(offset) && offset >= 0) offsets.set(entry.partition, offset);
       }
-      if (offsets.size > 0) committed.set(name, offsets);
+      if (offsets.size > 0) committed.set(topic, offsets);
     }
     return committed;
   }
@@ -118,9 +118,11 @@ export class KafkaLagSource implements LagSource {
     this.#connecting = undefined;
     await Promise.all([
       this.#reader.close(),
-      this.#offsets.close().catch(() => undefined),
       connecting?.then(
-        () => this.#admin.disconnect(),
+        async () => {
+          await this.#admin.disconnect();
+          await this.#anchor.disconnect();
+        },
         () => undefined,
       ),
     ]);
@@ -128,7 +130,7 @@ export class KafkaLagSource implements LagSource {
 
   async #connected(): Promise<Admin> {
     if (this.#closed) throw closedError();
-    this.#connecting ??= this.#admin.connect();
+    this.#connecting ??= this.#anchor.connect().then(() => this.#admin.connect());
     try {
       await this.#connecting;
     } catch (error) {

@@ -1,4 +1,5 @@
-import { createKafka, kafkaConnectionFromEnv, TopicConfigAdmin } from '@paxfleet/kafka';
+import { createKafka, kafkaConnectionFromEnv } from '@paxfleet/kafka';
+import { TopicConfigAdmin } from '@paxfleet/kafka/topic-configs';
 import { eventRegistry } from '../registry.ts';
 import { applyCatalog } from '../topic-admin.ts';
 

@@ -1,3 +1,5 @@
+// A subpath of its own (@paxfleet/events/s3): the AWS SDK weighs about 15 MB per process,
+// which services without an object store (the coordinator) skip.
 import {
   DeleteObjectCommand,
   GetObjectCommand,
