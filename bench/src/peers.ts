@@ -1,24 +1,32 @@
 // Exactly-once throughput side by side, on the broker in KAFKA_BROKERS, with the same
 // input for every loop (BENCH_PEER_RECORDS, default 100,000 Avro research tasks on 6
-// partitions, 100 records per transaction): paxfleet's ExactlyOnceProcessor, Kafka's
-// own Java client in a consume-transform-produce loop (bench/java/EosLoop.java, compiled
-// here against the broker's jars), and Kafka's ProducerPerformance with transactions
-// (the machine's ceiling for writing). Each figure is run BENCH_REPEATS times (default
-// 3); the table shows the median and range, each checked afterwards by a read_committed
-// reader (exactly N distinct outputs). Results go to .run/bench/peers.json.
+// partitions, 100 records per transaction): Kafka's ProducerPerformance with
+// transactions and ConsumerPerformance with read_committed (the machine's ceilings for
+// writing and reading), Kafka's own Java client in a consume-transform-produce loop
+// (java/EosLoop.java, compiled here against the broker's jars), the same loop on
+// KafkaJS, @platformatic/kafka and @confluentinc/kafka-javascript (src/js-loops.ts), and
+// paxfleet's ExactlyOnceProcessor. Each figure is run BENCH_REPEATS times (default 3);
+// the table shows the median and range; every loop's output is checked afterwards by a
+// read_committed reader (exactly N distinct outputs). Results go to .run/bench/peers.json.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ExactlyOnceProcessor } from '@paxfleet/events';
+import {
+  analysisOf,
+  isolatedTopics,
+  numberedTask,
+  writeNumberedTasks,
+} from '@paxfleet/events/testing';
 import { kafkaConnectionFromEnv, PartitionReader } from '@paxfleet/kafka';
 import { eventually, testKafka, uniqueName, withAdmin } from '@paxfleet/kafka/testing';
-import { ExactlyOnceProcessor } from '../exactly-once.ts';
-import { analysisOf, isolatedTopics, numberedTask, writeNumberedTasks } from '../testing.ts';
+import { confluentLoop, kafkajsLoop, platformaticLoop, type LoopOptions } from './js-loops.ts';
 
 const records = Number(process.env.BENCH_PEER_RECORDS ?? 100_000);
 const repeats = Number(process.env.BENCH_REPEATS ?? 3);
 const perTransaction = 100;
 const partitions = 6;
-const repository = new URL('../../../../', import.meta.url).pathname;
+const repository = new URL('../../', import.meta.url).pathname;
 const brokers = process.env.KAFKA_BROKERS ?? '';
 const kafka = testKafka('peers-bench');
 const connection = kafkaConnectionFromEnv(process.env, 'peers-bench');
@@ -123,7 +131,7 @@ function javaLoop(classpath: string): string {
     javaClasses,
     '-cp',
     classpath,
-    join(repository, 'libs/events/bench/java/EosLoop.java'),
+    join(repository, 'bench/java/EosLoop.java'),
   ]);
   return javaClasses;
 }
@@ -186,6 +194,63 @@ async function producerPerformance(classpath: string): Promise<number> {
   return Number(rate);
 }
 
+/** One of the JavaScript peers on the same input, into a fresh topic, checked like the others. */
+async function javascript(loop: (options: LoopOptions) => Promise<number>): Promise<number> {
+  const output = await freshTopic('peers-js');
+  const rate = await loop({
+    brokers: brokers.split(','),
+    input: names['research-tasks'],
+    output,
+    group: uniqueName('peers-js'),
+    transactionalId: uniqueName('peers-js-txn'),
+    records,
+    perTransaction,
+  });
+  await expectExactly(output, (value) => taskCodec.decode(value).value.task_id);
+  return rate;
+}
+
+function consumerPerformance(classpath: string): number {
+  const config = join(repository, '.run', 'bench', 'consumer-performance.properties');
+  mkdirSync(join(repository, '.run', 'bench'), { recursive: true });
+  writeFileSync(config, 'isolation.level=read_committed\nauto.offset.reset=earliest\n');
+  const run = spawnSync(
+    'java',
+    [
+      '-cp',
+      classpath,
+      'org.apache.kafka.tools.ConsumerPerformance',
+      '--bootstrap-server',
+      brokers,
+      '--topic',
+      names['research-tasks'],
+      '--num-records',
+      String(records),
+      '--group',
+      uniqueName('peers-consumer-perf'),
+      '--command-config',
+      config,
+      '--timeout',
+      '60000',
+    ],
+    { encoding: 'utf8' },
+  );
+  // start.time, end.time, MB, MB.sec, nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+  const fields = run.stdout
+    .trim()
+    .split('\n')
+    .at(-1)
+    ?.split(',')
+    .map((field) => field.trim());
+  const consumed = Number(fields?.[4]);
+  const rate = Number(fields?.[9]);
+  if (run.status !== 0 || !Number.isFinite(rate)) {
+    throw new Error(`ConsumerPerformance failed: ${run.stderr}${run.stdout}`);
+  }
+  if (consumed !== records) throw new Error(`ConsumerPerformance read ${consumed} of ${records}`);
+  return rate;
+}
+
 async function expectExactly(topic: string, id: (value: Buffer) => string): Promise<void> {
   const found = await committed(topic, id);
   if (found.count !== records || found.distinct !== records) {
@@ -203,7 +268,14 @@ const loops: { name: string; run: () => Promise<number> }[] = [
     name: 'Kafka ProducerPerformance, transactional, 100 ms transactions (write ceiling)',
     run: () => producerPerformance(classpath),
   },
+  {
+    name: 'Kafka ConsumerPerformance, read_committed, fetch rate (read ceiling)',
+    run: () => Promise.resolve(consumerPerformance(classpath)),
+  },
   { name: 'Java consume-transform-produce loop (kafka-clients 4.3.1)', run: () => java(classpath) },
+  { name: 'KafkaJS 2.2.4 loop', run: () => javascript(kafkajsLoop) },
+  { name: '@platformatic/kafka 2.12.1 loop', run: () => javascript(platformaticLoop) },
+  { name: '@confluentinc/kafka-javascript 1.10.1 loop', run: () => javascript(confluentLoop) },
   { name: `paxfleet ExactlyOnceProcessor`, run: paxfleet },
 ];
 const results: { name: string; runs: number[]; median: number }[] = [];
@@ -213,8 +285,10 @@ for (const loop of loops) {
   const sorted = [...runs].sort((a, b) => a - b);
   results.push({ name: loop.name, runs, median: sorted[Math.floor(sorted.length / 2)] ?? 0 });
 }
-const javaMedian = results[1]?.median ?? 1;
-const paxfleetMedian = results[2]?.median ?? 1;
+const medianOf = (prefix: string) =>
+  results.find((result) => result.name.startsWith(prefix))?.median ?? 1;
+const javaMedian = medianOf('Java');
+const paxfleetMedian = medianOf('paxfleet');
 console.log(
   `exactly-once loops, ${records} records of ${recordBytes} bytes, ${partitions} partitions, ${perTransaction} records/txn, median of ${repeats} (range)`,
 );
