@@ -29,7 +29,10 @@ export class EventProducer {
     this.#maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
     this.#producer = options.kafka.producer({
       'enable.idempotence': true,
-      'linger.ms': 5,
+      // Claim requests wait on this send: each ms of linger is a ms on every claim (the claim
+      // bench measured p99 at 1000 requests/s 5 to 10 ms lower with 0). Records queued while
+      // a request is in flight still go out together.
+      'linger.ms': 0,
       'message.max.bytes': this.#maxRecordBytes + 1024,
     });
   }

@@ -70,6 +70,9 @@ export class ClaimArbiter {
       ...(options.groupInstanceId && { groupInstanceId: options.groupInstanceId }),
       topics: [this.#requests],
       maxBatchMs: 20,
+      // A transactional producer per claim-requests partition, as Kafka Streams has one per
+      // task: no partition's decisions wait behind another's commit.
+      lanes: options.registry.topic(this.#requests).partitions,
       ...(options.logger && { logger: options.logger }),
       transform: (record, outbox) => this.#decide(record, outbox),
       onAssign: () => {
