@@ -59,7 +59,20 @@ export interface CommitSummary {
 interface Lane {
   readonly index: number;
   producer: Producer | undefined;
-  tail: Promise<unknown>;
+  /** Runs waiting for the lane's transaction in progress; the next one takes them all. */
+  readonly queue: LaneCommit[];
+  /** The lane's commit loop, while it runs. */
+  committing: Promise<void> | undefined;
+}
+
+/** One partition's pending run waiting for its lane. */
+interface LaneCommit {
+  readonly topic: string;
+  readonly partition: number;
+  readonly pending: Pending;
+  readonly resolveOffset: (offset: string) => void;
+  /** Whether it committed; rejected when the producer could not be recovered. */
+  readonly result: PromiseWithResolvers<boolean>;
 }
 
 interface Pending {
@@ -105,7 +118,8 @@ export class ExactlyOnceProcessor<K extends TopicName> {
     this.#lanes = Array.from({ length: positive('lanes', options.lanes ?? 4) }, (_, index) => ({
       index,
       producer: undefined,
-      tail: Promise.resolve(),
+      queue: [],
+      committing: undefined,
     }));
     this.#codecs = {
       registry: options.registry,
@@ -258,7 +272,11 @@ export class ExactlyOnceProcessor<K extends TopicName> {
     return this.#lanes[Math.abs(hash) % this.#lanes.length] as Lane;
   }
 
-  /** Commits the pending run on its partition's lane, after the lane's earlier commits. */
+  /**
+   * Commits the pending run on its partition's lane. While the lane's transaction is in
+   * progress, the runs of its other partitions wait, and the next transaction carries all
+   * of them (outputs and offsets of several partitions, as Java's loop commits a poll).
+   */
   #commitOrRewind(
     topic: string,
     partition: number,
@@ -267,58 +285,79 @@ export class ExactlyOnceProcessor<K extends TopicName> {
   ): Promise<boolean> {
     if (pending.records === 0) return Promise.resolve(true);
     const lane = this.#laneOf(topic, partition);
-    const committed = lane.tail.then(() =>
-      this.#commitOnLane(lane, topic, partition, pending, resolveOffset),
-    );
-    lane.tail = committed.catch(() => undefined);
-    return committed;
+    const result = Promise.withResolvers<boolean>();
+    lane.queue.push({ topic, partition, pending, resolveOffset, result });
+    lane.committing ??= this.#commitQueued(lane);
+    return result.promise;
   }
 
-  /** One transaction for the pending run; on failure rewinds to the broker's committed offset. Returns whether it committed. */
-  async #commitOnLane(
-    lane: Lane,
-    topic: string,
-    partition: number,
-    pending: Pending,
-    resolveOffset: (offset: string) => void,
-  ): Promise<boolean> {
+  async #commitQueued(lane: Lane): Promise<void> {
+    while (lane.queue.length > 0) await this.#commitOnLane(lane, lane.queue.splice(0));
+    lane.committing = undefined;
+  }
+
+  /** One transaction for the runs; on failure each partition rewinds to the broker's committed offset. */
+  async #commitOnLane(lane: Lane, commits: readonly LaneCommit[]): Promise<void> {
     const producer = lane.producer;
     const consumer = this.#consumer;
-    if (!producer || !consumer) return false;
-    const nextOffset = pending.lastOffset + 1;
+    if (!producer || !consumer) {
+      for (const commit of commits) commit.result.resolve(false);
+      return;
+    }
+    const offsets = new Map<string, { partition: number; offset: string }[]>();
+    for (const { topic, partition, pending } of commits) {
+      offsets.set(topic, [
+        ...(offsets.get(topic) ?? []),
+        { partition, offset: String(pending.lastOffset + 1) },
+      ]);
+    }
     try {
-      await commitTransaction(producer, pending.outputs, () =>
-        producer.sendOffsets({
-          consumer,
-          topics: [{ topic, partitions: [{ partition, offset: String(nextOffset) }] }],
-        }),
+      await commitTransaction(
+        producer,
+        commits.flatMap((commit) => commit.pending.outputs),
+        () =>
+          producer.sendOffsets({
+            consumer,
+            topics: [...offsets].map(([topic, partitions]) => ({ topic, partitions })),
+          }),
       );
     } catch (error) {
-      await this.#recover(lane, error, topic, partition);
-      return false;
+      try {
+        await this.#recover(lane, error, commits);
+        for (const commit of commits) commit.result.resolve(false);
+      } catch (unrecovered) {
+        for (const commit of commits) commit.result.reject(unrecovered);
+      }
+      return;
     }
-    resolveOffset(String(pending.lastOffset));
-    this.#options.onCommit?.({
-      topic,
-      partition,
-      records: pending.records,
-      outputs: pending.outputs.length,
-      deadLetters: pending.deadLetters,
-      nextOffset,
-    });
-    return true;
+    for (const { topic, partition, pending, resolveOffset, result } of commits) {
+      resolveOffset(String(pending.lastOffset));
+      this.#options.onCommit?.({
+        topic,
+        partition,
+        records: pending.records,
+        outputs: pending.outputs.length,
+        deadLetters: pending.deadLetters,
+        nextOffset: pending.lastOffset + 1,
+      });
+      result.resolve(true);
+    }
   }
 
-  async #recover(lane: Lane, error: unknown, topic: string, partition: number): Promise<void> {
+  async #recover(lane: Lane, error: unknown, commits: readonly LaneCommit[]): Promise<void> {
     const recovered = await recoverProducer(lane.producer as Producer, error, () =>
       this.#connectProducer(lane),
     );
     this.#logger.warn(
       recovered.recreated ? 'transaction failed; recreated the producer' : 'transaction aborted',
-      { topic, partition, lane: lane.index, error: (error as Error).message },
+      {
+        partitions: commits.map(({ topic, partition }) => `${topic}[${partition}]`),
+        lane: lane.index,
+        error: (error as Error).message,
+      },
     );
     lane.producer = recovered.producer;
-    await this.#rewind(topic, partition);
+    for (const { topic, partition } of commits) await this.#rewind(topic, partition);
   }
 
   async #rewind(topic: string, partition: number): Promise<void> {

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 import type { IHeaders } from '@paxfleet/kafka';
 
 export const HEADER = {
@@ -21,9 +21,22 @@ export function isTraceparent(value: string): boolean {
   return match !== null && !/^0+$/.test(match[1] as string) && !/^0+$/.test(match[2] as string);
 }
 
+// Trace and span ids for 256 traceparents, refilled when used up: one call into the
+// system's random source per 256 new traces instead of two per record (a CPU profile of
+// the exactly-once bench had randomFillSync at 6%).
+const ID_BYTES = 16 + 8;
+const idPool = Buffer.alloc(ID_BYTES * 256);
+let idPoolUsed = idPool.length;
+
 /** A W3C traceparent for a new, sampled trace. */
 export function newTraceparent(): string {
-  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+  if (idPoolUsed === idPool.length) {
+    randomFillSync(idPool);
+    idPoolUsed = 0;
+  }
+  const at = idPoolUsed;
+  idPoolUsed += ID_BYTES;
+  return `00-${idPool.toString('hex', at, at + 16)}-${idPool.toString('hex', at + 16, at + ID_BYTES)}-01`;
 }
 
 /** workflow_ and eight base-36 characters, e.g. workflow_7k2p9x0q. */
