@@ -5,9 +5,10 @@
 // writing and reading), Kafka's own Java client in a consume-transform-produce loop
 // (java/EosLoop.java, compiled here against the broker's jars), the same loop on
 // KafkaJS, @platformatic/kafka and @confluentinc/kafka-javascript (src/js-loops.ts), and
-// paxfleet's ExactlyOnceProcessor. Each figure is run BENCH_REPEATS times (default 3);
-// the table shows the median and range; every loop's output is checked afterwards by a
-// read_committed reader (exactly N distinct outputs). Results go to .run/bench/peers.json.
+// paxfleet's ExactlyOnceProcessor. Each figure is run BENCH_REPEATS times (default 3), in
+// rounds of every loop in turn; the table shows the median and range; every loop's output
+// is checked afterwards by a read_committed reader (exactly N distinct outputs). Results
+// go to .run/bench/peers.json.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -278,13 +279,20 @@ const loops: { name: string; run: () => Promise<number> }[] = [
   { name: '@confluentinc/kafka-javascript 1.10.1 loop', run: () => javascript(confluentLoop) },
   { name: `paxfleet ExactlyOnceProcessor`, run: paxfleet },
 ];
-const results: { name: string; runs: number[]; median: number }[] = [];
-for (const loop of loops) {
-  const runs: number[] = [];
-  for (let attempt = 0; attempt < repeats; attempt += 1) runs.push(Math.round(await loop.run()));
-  const sorted = [...runs].sort((a, b) => a - b);
-  results.push({ name: loop.name, runs, median: sorted[Math.floor(sorted.length / 2)] ?? 0 });
+// BENCH_LOOPS (comma-separated name prefixes, e.g. "Java,paxfleet") runs only those.
+const only = process.env.BENCH_LOOPS?.split(',').filter(Boolean);
+const chosen = loops.filter((loop) => !only || only.some((prefix) => loop.name.startsWith(prefix)));
+// Round after round of every loop, not each loop's repeats in a row: the broker gets
+// faster as it warms up, and no loop should get only its cold or only its warm runs.
+const runs = new Map<string, number[]>(chosen.map((loop) => [loop.name, []]));
+for (let attempt = 0; attempt < repeats; attempt += 1) {
+  for (const loop of chosen) runs.get(loop.name)?.push(Math.round(await loop.run()));
 }
+const results = chosen.map((loop) => {
+  const measured = runs.get(loop.name) ?? [];
+  const sorted = [...measured].sort((a, b) => a - b);
+  return { name: loop.name, runs: measured, median: sorted[Math.floor(sorted.length / 2)] ?? 0 };
+});
 const medianOf = (prefix: string) =>
   results.find((result) => result.name.startsWith(prefix))?.median ?? 1;
 const javaMedian = medianOf('Java');
