@@ -301,7 +301,9 @@ describe('ConsumerLagMonitor on the real broker', { timeout: 180_000 }, () => {
     // A standalone librdkafka admin client segfaulted here now and then (the broker answers
     // the first OffsetFetch of an unseen group with a coordinator error); the source's admin
     // rides on a consumer handle, which survives that answer.
-    const source = new KafkaLagSource(kafkaConnectionFromEnv(process.env, uniqueName('lag-unseen')));
+    const source = new KafkaLagSource(
+      kafkaConnectionFromEnv(process.env, uniqueName('lag-unseen')),
+    );
     try {
       for (let index = 0; index < 40; index += 1) {
         assert.deepEqual(await source.committedOffsets(uniqueName('never-seen')), new Map());
