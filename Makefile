@@ -27,7 +27,7 @@ install: $(INSTALLED) ## install node 24, pnpm and the workspace's dependencies
 build typecheck: $(INSTALLED) ## type-check and compile every package (tsc -b)
 	@pnpm run --silent typecheck
 
-lint: $(INSTALLED) ## eslint with type-aware rules
+lint: $(INSTALLED) ## eslint with type-aware rules; dependency-cruiser: no import cycle, no library importing a service, no service importing another
 	@pnpm run --silent lint
 
 format: $(INSTALLED) ## rewrite files with prettier

@@ -1,3 +1,5 @@
+import { CodedError } from '@paxfleet/core';
+
 export type EventsErrorCode =
   | 'SCHEMA_INVALID'
   | 'SCHEMA_NOT_FOUND'
@@ -18,18 +20,6 @@ export type EventsErrorCode =
   | 'PROCESSOR_FAILED';
 
 /** The one error type of @paxfleet/events: a closed set of codes, the cause kept. */
-export class EventsError extends Error {
+export class EventsError extends CodedError<EventsErrorCode> {
   override readonly name = 'EventsError';
-  readonly code: EventsErrorCode;
-  readonly details: Record<string, unknown>;
-
-  constructor(
-    code: EventsErrorCode,
-    message: string,
-    options: { cause?: unknown; details?: Record<string, unknown> } = {},
-  ) {
-    super(`${code}: ${message}`, { cause: options.cause });
-    this.code = code;
-    this.details = options.details ?? {};
-  }
 }

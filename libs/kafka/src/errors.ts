@@ -1,3 +1,5 @@
+import { CodedError } from '@paxfleet/core';
+
 export type KafkaErrorCode =
   | 'KAFKA_AUTH_FAILED'
   | 'KAFKA_CONFIG_INVALID'
@@ -9,18 +11,6 @@ export type KafkaErrorCode =
   | 'KAFKA_READER_NOT_CONNECTED';
 
 /** The one error type of @paxfleet/kafka: a closed set of codes, the cause kept. */
-export class KafkaError extends Error {
+export class KafkaError extends CodedError<KafkaErrorCode> {
   override readonly name = 'KafkaError';
-  readonly code: KafkaErrorCode;
-  readonly details: Record<string, unknown>;
-
-  constructor(
-    code: KafkaErrorCode,
-    message: string,
-    options: { cause?: unknown; details?: Record<string, unknown> } = {},
-  ) {
-    super(`${code}: ${message}`, { cause: options.cause });
-    this.code = code;
-    this.details = options.details ?? {};
-  }
 }

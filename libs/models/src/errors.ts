@@ -1,3 +1,5 @@
+import { CodedError } from '@paxfleet/core';
+
 export type ModelErrorCode =
   | 'MODEL_TIMEOUT'
   | 'MODEL_ABORTED'
@@ -15,20 +17,8 @@ export const RETRYABLE_MODEL_ERROR_CODES: readonly ModelErrorCode[] = [
 ];
 
 /** The one error type of @paxfleet/models: a closed set of codes, the cause kept. */
-export class ModelError extends Error {
+export class ModelError extends CodedError<ModelErrorCode> {
   override readonly name = 'ModelError';
-  readonly code: ModelErrorCode;
-  readonly details: Record<string, unknown>;
-
-  constructor(
-    code: ModelErrorCode,
-    message: string,
-    options: { cause?: unknown; details?: Record<string, unknown> } = {},
-  ) {
-    super(`${code}: ${message}`, { cause: options.cause });
-    this.code = code;
-    this.details = options.details ?? {};
-  }
 
   /** The HTTP status that caused the error, when there was one. */
   get status(): number | undefined {

@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { BaseConfig } from './config.ts';
+import { HttpError } from './errors.ts';
 import { healthPlugin, type ReadinessRegistry } from './health.ts';
 import type { ServiceLogger } from './logger.ts';
 import { metricsPlugin } from './metrics.ts';
@@ -79,7 +80,7 @@ export async function buildService(options: BuildServiceOptions): Promise<Fastif
     const body: ErrorBody = {
       error: reason(status),
       code: code ?? `HTTP_${status}`,
-      message: error.message,
+      message: error instanceof HttpError ? error.reason : error.message,
     };
     return reply.code(status).send(body);
   });

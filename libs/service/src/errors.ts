@@ -1,3 +1,5 @@
+import { CodedError } from '@paxfleet/core';
+
 export type ServiceErrorCode =
   | 'SERVICE_CONFIG_INVALID'
   | 'SERVICE_READINESS_CHECK_DUPLICATE'
@@ -7,18 +9,23 @@ export type ServiceErrorCode =
   | 'SERVICE_SHUTDOWN_TIMEOUT';
 
 /** The one error type of @paxfleet/service: a closed set of codes, the cause kept. */
-export class ServiceError extends Error {
+export class ServiceError extends CodedError<ServiceErrorCode> {
   override readonly name = 'ServiceError';
-  readonly code: ServiceErrorCode;
-  readonly details: Record<string, unknown>;
+}
 
-  constructor(
-    code: ServiceErrorCode,
-    message: string,
-    options: { cause?: unknown; details?: Record<string, unknown> } = {},
-  ) {
-    super(`${code}: ${message}`, { cause: options.cause });
-    this.code = code;
-    this.details = options.details ?? {};
+/**
+ * A 4xx answer a route gives on purpose: thrown, and rendered by the shared error handler
+ * as every other error body ({ error, code, message }), so no route builds one by hand.
+ */
+export class HttpError extends CodedError {
+  override readonly name = 'HttpError';
+  readonly statusCode: number;
+  /** What is wrong, for the body's message (the error's own message starts with the code). */
+  readonly reason: string;
+
+  constructor(statusCode: number, code: string, reason: string) {
+    super(code, reason);
+    this.statusCode = statusCode;
+    this.reason = reason;
   }
 }

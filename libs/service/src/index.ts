@@ -1,4 +1,4 @@
-export { ServiceError, type ServiceErrorCode } from './errors.ts';
+export { HttpError, ServiceError, type ServiceErrorCode } from './errors.ts';
 export {
   LOG_LEVELS,
   baseConfigProperties,

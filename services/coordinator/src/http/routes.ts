@@ -1,6 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isTraceparent, type ClaimRecord } from '@paxfleet/events';
+import { HttpError } from '@paxfleet/service';
 import type { ClaimView } from '../claims/claim-board.ts';
 import type { TaskRouter } from '../routing/task-router.ts';
 
@@ -74,20 +75,18 @@ export function coordinatorRoutes(deps: { router: TaskRouter; board: ClaimLookup
             routed_to: result.topic,
           });
         case 'unknown-type':
-          return reply.code(400).send({
-            error: 'Bad Request',
-            code: 'UNKNOWN_TASK_TYPE',
-            message: `unknown task type "${type}"; known types: ${result.known.join(', ')}`,
-          });
+          throw new HttpError(
+            400,
+            'UNKNOWN_TASK_TYPE',
+            `unknown task type "${type}"; known types: ${result.known.join(', ')}`,
+          );
         case 'backlogged':
-          return reply
-            .code(429)
-            .header('retry-after', String(result.retryAfterSeconds))
-            .send({
-              error: 'Too Many Requests',
-              code: 'AGENT_BACKLOGGED',
-              message: `${type} has ${result.lag} unread tasks, above the bound of ${result.bound}; retry after ${result.retryAfterSeconds} s`,
-            });
+          reply.header('retry-after', String(result.retryAfterSeconds));
+          throw new HttpError(
+            429,
+            'AGENT_BACKLOGGED',
+            `${type} has ${result.lag} unread tasks, above the bound of ${result.bound}; retry after ${result.retryAfterSeconds} s`,
+          );
       }
     };
 
@@ -107,15 +106,11 @@ export function coordinatorRoutes(deps: { router: TaskRouter; board: ClaimLookup
 
     app.get('/claims', () => ({ claims: deps.board.list().map(claimJson) }));
 
-    app.get('/claims/:workKey', (request, reply) => {
+    app.get('/claims/:workKey', (request) => {
       const { workKey } = request.params as { workKey: string };
       const view = deps.board.get(workKey);
       if (!view) {
-        return reply.code(404).send({
-          error: 'Not Found',
-          code: 'CLAIM_NOT_FOUND',
-          message: `no claim decisions for work key "${workKey}"`,
-        });
+        throw new HttpError(404, 'CLAIM_NOT_FOUND', `no claim decisions for work key "${workKey}"`);
       }
       return { ...claimJson(view.current), history: view.history.map(claimJson) };
     });
