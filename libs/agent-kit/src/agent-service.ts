@@ -10,6 +10,7 @@ import { eventRegistry, type TopicName } from '@paxfleet/events';
 import { ConsumerLagMonitor } from '@paxfleet/lag';
 import { modelProviderFromEnv } from '@paxfleet/models';
 import {
+  bootService,
   buildService,
   createLogger,
   loadConfig,
@@ -77,11 +78,20 @@ function loadAgentConfig(options: AgentServiceOptions, env: Env) {
  * The whole entry point of an agent process: config validated at boot (a bad
  * value stops it naming the variable), Kafka clients, the agent loop, and the
  * HTTP side (/healthz, /readyz, /metrics) on PORT, with a clean drain on SIGTERM.
+ * A failure to start is one log line with its code and the fix, then exit 1.
  */
-export async function runAgentService<K extends TopicName>(
+export function runAgentService<K extends TopicName>(
   options: AgentServiceOptions,
   define: (setup: AgentSetup) => AgentDefinition<K>,
   env: Env = process.env,
+): Promise<void> {
+  return bootService(options.name, () => startAgentService(options, define, env));
+}
+
+async function startAgentService<K extends TopicName>(
+  options: AgentServiceOptions,
+  define: (setup: AgentSetup) => AgentDefinition<K>,
+  env: Env,
 ): Promise<void> {
   const config = loadAgentConfig(options, env);
   const logger = createLogger({ agent: config.AGENT_ID, level: config.LOG_LEVEL });

@@ -1,3 +1,4 @@
+export { bootService, startFailureFields, type BootOptions } from './boot.ts';
 export { HttpError, ServiceError, type ServiceErrorCode } from './errors.ts';
 export {
   LOG_LEVELS,

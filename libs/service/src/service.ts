@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
+import { startFailureFields } from './boot.ts';
 import { ServiceError } from './errors.ts';
 import { silentLogger, type ServiceLogger } from './logger.ts';
 
@@ -74,10 +75,18 @@ export async function runService(
   try {
     url = await app.listen({ host, port: options.port });
   } catch (error) {
-    throw new ServiceError('SERVICE_LISTEN_FAILED', `could not listen on ${host}:${options.port}`, {
-      cause: error,
-      details: { host, port: options.port },
-    });
+    throw new ServiceError(
+      'SERVICE_LISTEN_FAILED',
+      `could not listen on ${host}:${options.port}: ${(error as Error).message}`,
+      {
+        cause: error,
+        details: {
+          host,
+          port: options.port,
+          fix: 'stop what holds the port, or set PORT (and HOST) to a free address',
+        },
+      },
+    );
   }
   const port = (app.server.address() as AddressInfo).port;
   logger.info('listening', { url, host, port });
@@ -175,7 +184,7 @@ export async function runService(
       await options.start(starting.signal);
     } catch (error) {
       if (stopping) return false;
-      logger.error('start failed', { err: error });
+      logger.error('start failed', startFailureFields(error));
       void shutdown('start failed', true);
       return false;
     }

@@ -167,7 +167,8 @@ describe('runService', () => {
     assert.equal(await exited.promise, 1);
     assert.deepEqual(ran, []);
     const failure = logs.entries().find((entry) => entry.message === 'start failed');
-    assert.equal((failure?.err as { message: string }).message, 'transactional id fenced');
+    assert.equal(failure?.error, 'transactional id fenced');
+    assert.equal(failure?.code, 'SERVICE_START_FAILED');
   });
 
   it('shuts down on its signal, and a second signal kills it at once', async () => {
