@@ -1,12 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import {
-  PartitionReader,
-  type Kafka,
-  type KafkaConnection,
-  type PartitionRecord,
-} from '@paxfleet/kafka';
+import { type Kafka, type KafkaConnection, type PartitionRecord } from '@paxfleet/kafka';
 import {
   EventProducer,
+  TopicReader,
   type ClaimAction,
   type ClaimRecord,
   type EventContext,
@@ -81,7 +77,7 @@ interface HeldClaim {
 export class ClaimsClient {
   readonly #options: ClaimsClientOptions;
   readonly #producer: EventProducer;
-  readonly #reader: PartitionReader;
+  readonly #reader: TopicReader;
   readonly #waiters = new Map<string, Waiter>();
   readonly #listeners = new Set<(record: ClaimRecord) => void>();
   readonly #requests: 'claim-requests';
@@ -100,31 +96,20 @@ export class ClaimsClient {
     this.#producer =
       options.producer ??
       new EventProducer({ kafka: options.kafka, registry: options.registry, agent: options.agent });
-    this.#reader = new PartitionReader(options.connection, { clientId: `${options.agent}-claims` });
+    // Not a claim decision: nothing here waits for it, and it must not stop the others.
+    this.#reader = new TopicReader(options.connection, options.registry, {
+      clientId: `${options.agent}-claims`,
+      ...(options.onUndecodable && { onUndecodable: options.onUndecodable }),
+    });
   }
 
   /** Connects and starts following decisions from now on; requests sent after this resolves are always answered. */
   async start(): Promise<void> {
     if (this.#ownsProducer) await this.#producer.connect();
     await this.#reader.connect();
-    const partitions = await this.#reader.partitionCount(this.#decisions);
-    const codec = this.#options.registry.codecForTopic(this.#decisions);
-    await this.#reader.follow(
-      Array.from({ length: partitions }, (_, partition) => ({
-        topic: this.#decisions,
-        partition,
-        from: 'end' as const,
-      })),
-      (record) => {
-        if (!record.value) return;
-        let decision: ClaimRecord;
-        try {
-          decision = codec.decode(record.value).value;
-        } catch (error) {
-          // Not a claim decision: nothing here waits for it, and it must not stop the others.
-          this.#options.onUndecodable?.(record, error);
-          return;
-        }
+    await this.#reader.follow<'content-claims'>(
+      await this.#reader.everyPartition(this.#decisions, 'end'),
+      ({ value: decision }) => {
         for (const listener of this.#listeners) listener(decision);
         const waiter = decision.request_id ? this.#waiters.get(decision.request_id) : undefined;
         if (waiter && decision.request_id) {

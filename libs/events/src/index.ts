@@ -70,6 +70,6 @@ export {
   type ConcurrentProcessorOptions,
 } from './concurrent/concurrent-processor.ts';
 export { producerTraceparent, traceContextOf, withConsumerSpan } from './tracing.ts';
-export { EventReader, type EventReaderOptions, type ReadRecord } from './event-reader.ts';
+export { TopicReader, type TopicReaderOptions, type TopicRecord } from './topic-reader.ts';
 export { applyCatalog, topicConfigs, type ApplyOptions, type ApplyReport } from './topic-admin.ts';
 export type * from './generated/events.ts';

@@ -5,8 +5,8 @@
 //   --once   exit after the summary instead of watching until Ctrl-C
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { kafkaConnectionFromEnv, PartitionReader } from '@paxfleet/kafka';
-import { eventRegistry, type TopicName, type TopicValues } from '@paxfleet/events';
+import { kafkaConnectionFromEnv } from '@paxfleet/kafka';
+import { eventRegistry, TopicReader, type TopicName, type TopicValues } from '@paxfleet/events';
 import { AGENTS, startFleet, stopFleet, type AgentName } from './fleet.ts';
 
 const once = process.argv.includes('--once');
@@ -34,7 +34,7 @@ const agents = AGENTS.filter((agent) =>
 );
 const registry = eventRegistry();
 const connection = kafkaConnectionFromEnv(process.env, 'paxfleet-demo');
-const reader = new PartitionReader(connection, { clientId: 'paxfleet-demo' });
+const reader = new TopicReader(connection, registry, { clientId: 'paxfleet-demo' });
 const status = new Map<string, string>();
 const seen = new Map<TopicName, unknown[]>();
 
@@ -56,22 +56,13 @@ const followed = [
   'seo-reports',
   'audit-findings',
 ] as const;
-const partitions = await Promise.all(
-  followed.map(async (topic) => ({ topic, count: await reader.partitionCount(topic) })),
-);
-await reader.follow(
-  partitions.flatMap(({ topic, count }) =>
-    Array.from({ length: count }, (_, partition) => ({ topic, partition, from: 'end' as const })),
-  ),
+await reader.follow<(typeof followed)[number]>(
+  (await Promise.all(followed.map((topic) => reader.everyPartition(topic, 'end')))).flat(),
   (record) => {
-    if (!record.value) return;
-    const topic = record.topic as (typeof followed)[number];
-    const value = registry.codecForTopic(topic).decode(record.value).value;
-    if (topic === 'agent-progress') {
-      const progress = value as TopicValues['agent-progress'];
-      status.set(progress.agent, progress.state === 'idle' ? 'Idle' : progress.status);
+    if (record.topic === 'agent-progress') {
+      status.set(record.value.agent, record.value.state === 'idle' ? 'Idle' : record.value.status);
     } else {
-      remember(topic, value);
+      remember(record.topic, record.value);
     }
   },
 );

@@ -1,5 +1,5 @@
-import { PartitionReader, type KafkaConnection } from '@paxfleet/kafka';
-import { HEADER, type EventRegistry, type TopicName } from '@paxfleet/events';
+import type { KafkaConnection, PartitionRecord } from '@paxfleet/kafka';
+import { HEADER, TopicReader, type EventRegistry, type TopicName } from '@paxfleet/events';
 
 export interface TimelineEntry {
   readonly timestamp: number;
@@ -20,35 +20,33 @@ export async function workflowTimeline(
   registry: EventRegistry,
   workflowId: string,
 ): Promise<TimelineEntry[]> {
-  const reader = new PartitionReader(connection, { clientId: 'paxfleet-timeline' });
+  const entries: TimelineEntry[] = [];
+  const entry = (
+    record: Pick<PartitionRecord, 'timestamp' | 'topic' | 'partition' | 'offset' | 'headers'>,
+    value: unknown,
+  ): TimelineEntry => ({
+    timestamp: record.timestamp,
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    eventType: record.headers[HEADER.eventType]?.toString('utf8') ?? '',
+    producer: record.headers[HEADER.producer]?.toString('utf8') ?? '',
+    value,
+  });
+  // A record of the workflow that does not decode is still part of its history: shown as such.
+  const reader = new TopicReader(connection, registry, {
+    clientId: 'paxfleet-timeline',
+    onUndecodable: (record, error) => entries.push(entry(record, { undecodable: error.message })),
+  });
   await reader.connect();
   try {
-    const entries: TimelineEntry[] = [];
     for (const spec of registry.catalog.topics) {
-      const topic = spec.name as TopicName;
-      const codec = registry.codecForTopic(topic);
-      const partitions = await reader.partitionCount(topic);
       await reader.readToEnd(
-        Array.from({ length: partitions }, (_, partition) => ({ topic, partition })),
-        (record) => {
-          if (record.headers[HEADER.workflowId]?.toString('utf8') !== workflowId || !record.value)
-            return;
-          let value: unknown;
-          try {
-            value = codec.decode(record.value).value;
-          } catch (error) {
-            value = { undecodable: (error as Error).message };
-          }
-          entries.push({
-            timestamp: record.timestamp,
-            topic,
-            partition: record.partition,
-            offset: record.offset,
-            eventType: record.headers[HEADER.eventType]?.toString('utf8') ?? '',
-            producer: record.headers[HEADER.producer]?.toString('utf8') ?? '',
-            value,
-          });
-        },
+        await reader.everyPartition(spec.name as TopicName),
+        (record) => entries.push(entry(record, record.value)),
+        (record) =>
+          record.value !== null &&
+          record.headers[HEADER.workflowId]?.toString('utf8') === workflowId,
       );
     }
     return entries.sort(

@@ -1,11 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { EventRegistry } from '@paxfleet/events';
-import {
-  PartitionReader,
-  type KafkaConnection,
-  type PartitionRecord,
-  type PartitionStart,
-} from '@paxfleet/kafka';
+import { TopicReader, type EventRegistry, type TopicRecord } from '@paxfleet/events';
+import type { KafkaConnection, PartitionStart } from '@paxfleet/kafka';
 import type { ServiceLogger } from '@paxfleet/service';
 import type { AuditedEvent, Lookahead, OracleTopic } from './oracle-agent.ts';
 
@@ -40,7 +35,7 @@ export class LogHeadWatch implements Lookahead {
   #reject!: (error: Error) => void;
   #isCaughtUp = false;
   #closed = false;
-  #reader: PartitionReader | undefined;
+  #reader: TopicReader | undefined;
   #running: Promise<void> | undefined;
 
   constructor(options: LogHeadWatchOptions) {
@@ -82,8 +77,9 @@ export class LogHeadWatch implements Lookahead {
   async #run(): Promise<void> {
     const { logger } = this.#options;
     for (let attempt = 1; !this.#closed; attempt++) {
-      const reader = new PartitionReader(this.#options.connection, {
-        ...(this.#options.clientId !== undefined && { clientId: this.#options.clientId }),
+      // The oracle's consumer dead-letters undecodable records; here they only cannot be newer.
+      const reader = new TopicReader(this.#options.connection, this.#options.registry, {
+        clientId: this.#options.clientId ?? 'oracle-log-head-watch',
         onError: (error) =>
           logger.warn('log head watch: read error', { error: error.message, code: error.code }),
       });
@@ -94,18 +90,18 @@ export class LogHeadWatch implements Lookahead {
         const fromHead: PartitionStart[] = [];
         for (const logical of WATCHED) {
           const topic = this.#topics[logical];
-          for (const [partition, { high }] of await reader.watermarks(topic)) {
+          for (const [partition, { high }] of await reader.watermarks(topic as OracleTopic)) {
             fromStart.push({ topic, partition, from: 'beginning' });
             fromHead.push({ topic, partition, from: high });
           }
         }
         let read = 0;
-        await reader.readToEnd(fromStart, (record) => {
+        await reader.readToEnd<OracleTopic>(fromStart, (record) => {
           read += 1;
           this.#deliver(record);
         });
         // Following from the head as it was before the first read: nothing in between is missed.
-        await reader.follow(fromHead, (record) => this.#deliver(record));
+        await reader.follow<OracleTopic>(fromHead, (record) => this.#deliver(record));
         this.#isCaughtUp = true;
         this.#resolve();
         logger.info('log head watch caught up; following the head', {
@@ -125,33 +121,15 @@ export class LogHeadWatch implements Lookahead {
     }
   }
 
-  #deliver(record: PartitionRecord): void {
+  #deliver(record: TopicRecord<OracleTopic>): void {
     const logical = WATCHED.find((topic) => this.#topics[topic] === record.topic);
-    if (logical === undefined || record.value === null) return;
+    if (logical === undefined) return;
     const position = {
       partition: record.partition,
       offset: record.offset,
       timestamp: record.timestamp,
     };
-    const { registry } = this.#options;
-    let event: AuditedEvent;
-    try {
-      event =
-        logical === 'research-events'
-          ? {
-              topic: logical,
-              ...position,
-              value: registry.codecForEvent('research-event').decode(record.value).value,
-            }
-          : {
-              topic: logical,
-              ...position,
-              value: registry.codecForEvent('content-result').decode(record.value).value,
-            };
-    } catch {
-      // The oracle's consumer dead-letters undecodable records; here they only cannot be newer.
-      return;
-    }
-    this.#options.onEvent(event);
+    // Decoded by the codec of the record's topic on the cluster: the logical topic's schema.
+    this.#options.onEvent({ topic: logical, ...position, value: record.value } as AuditedEvent);
   }
 }

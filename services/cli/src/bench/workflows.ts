@@ -1,7 +1,7 @@
 // What the fleet benchmarks share: submitting research requests to the coordinator and
 // watching content-results for the workflows they started.
-import { eventRegistry } from '@paxfleet/events';
-import { kafkaConnectionFromEnv, PartitionReader } from '@paxfleet/kafka';
+import { eventRegistry, TopicReader } from '@paxfleet/events';
+import { kafkaConnectionFromEnv } from '@paxfleet/kafka';
 
 /** Submits one research request, honouring 429 and Retry-After; resolves with when it was accepted. */
 export async function submit(coordinator: string, topic: string, by: string): Promise<number> {
@@ -48,27 +48,22 @@ export async function submitAll(
 export class ResultWatch {
   readonly results = new Map<string, number[]>();
   readonly #wanted: ReadonlySet<string>;
-  readonly #reader: PartitionReader;
+  readonly #reader: TopicReader;
 
   constructor(topics: readonly string[], clientId: string) {
     this.#wanted = new Set(topics);
-    this.#reader = new PartitionReader(kafkaConnectionFromEnv(process.env, clientId), { clientId });
+    this.#reader = new TopicReader(kafkaConnectionFromEnv(process.env, clientId), eventRegistry(), {
+      clientId,
+    });
   }
 
   /** Follows content-results from its end: start before submitting. */
   async start(): Promise<void> {
-    const codec = eventRegistry().codecForTopic('content-results');
     await this.#reader.connect();
-    const partitions = await this.#reader.partitionCount('content-results');
-    await this.#reader.follow(
-      Array.from({ length: partitions }, (_, partition) => ({
-        topic: 'content-results',
-        partition,
-        from: 'end' as const,
-      })),
+    await this.#reader.follow<'content-results'>(
+      await this.#reader.everyPartition('content-results', 'end'),
       (record) => {
-        if (!record.value) return;
-        const { topic } = codec.decode(record.value).value;
+        const { topic } = record.value;
         if (this.#wanted.has(topic)) {
           this.results.set(topic, [...(this.results.get(topic) ?? []), record.timestamp]);
         }

@@ -1,8 +1,9 @@
-import { PartitionReader, type Kafka, type KafkaConnection } from '@paxfleet/kafka';
+import type { Kafka, KafkaConnection } from '@paxfleet/kafka';
 import {
   EventProducer,
   ExactlyOnceProcessor,
   newTraceparent,
+  TopicReader,
   type EventRegistry,
   type InputRecord,
   type Outbox,
@@ -44,7 +45,7 @@ export class ClaimArbiter {
   readonly #ledgers = new Map<number, ClaimLedger>();
   readonly #expiryRequested = new Map<string, number>();
   readonly #processor: ExactlyOnceProcessor<'claim-requests'>;
-  readonly #history: PartitionReader;
+  readonly #history: TopicReader;
   readonly #expiries: EventProducer;
   readonly #clock: () => number;
   #sweeper: NodeJS.Timeout | undefined;
@@ -55,7 +56,15 @@ export class ClaimArbiter {
     this.#requests = options.topics?.requests ?? 'claim-requests';
     this.#decisions = options.topics?.decisions ?? 'content-claims';
     this.#clock = options.clock ?? Date.now;
-    this.#history = new PartitionReader(options.connection, { clientId: `${AGENT}-claim-history` });
+    this.#history = new TopicReader(options.connection, options.registry, {
+      clientId: `${AGENT}-claim-history`,
+      onUndecodable: (stored, error) =>
+        options.logger?.error('unreadable record in the claim log skipped during rebuild', {
+          partition: stored.partition,
+          offset: stored.offset,
+          error: error.message,
+        }),
+    });
     this.#expiries = new EventProducer({
       kafka: options.kafka,
       registry: options.registry,
@@ -122,22 +131,10 @@ export class ClaimArbiter {
     let ledger = this.#ledgers.get(partition);
     if (ledger) return ledger;
     ledger = new ClaimLedger(this.#options.policy);
-    const codec = this.#options.registry.codecForTopic(this.#decisions);
     const rebuilt = ledger;
-    await this.#history.readToEnd(
+    await this.#history.readToEnd<'content-claims'>(
       [{ topic: this.#decisions, partition, from: 'beginning' }],
-      (stored) => {
-        if (!stored.value) return;
-        try {
-          rebuilt.apply(codec.decode(stored.value).value);
-        } catch (error) {
-          this.#options.logger?.error('unreadable record in the claim log skipped during rebuild', {
-            partition,
-            offset: stored.offset,
-            error: (error as Error).message,
-          });
-        }
-      },
+      ({ value }) => rebuilt.apply(value),
     );
     this.#ledgers.set(partition, ledger);
     return ledger;

@@ -1,5 +1,5 @@
-import { PartitionReader, type KafkaConnection } from '@paxfleet/kafka';
-import type { ClaimRecord, EventRegistry } from '@paxfleet/events';
+import type { KafkaConnection } from '@paxfleet/kafka';
+import { TopicReader, type ClaimRecord, type EventRegistry } from '@paxfleet/events';
 
 export interface ClaimView {
   readonly current: ClaimRecord;
@@ -11,8 +11,7 @@ export interface ClaimView {
  * content-claims, whichever coordinator instance decided them.
  */
 export class ClaimBoard {
-  readonly #reader: PartitionReader;
-  readonly #registry: EventRegistry;
+  readonly #reader: TopicReader;
   readonly #topic: 'content-claims';
   readonly #historyLength: number;
   readonly #keys = new Map<string, { current: ClaimRecord; history: ClaimRecord[] }>();
@@ -23,8 +22,8 @@ export class ClaimBoard {
     registry: EventRegistry,
     options: { topic?: 'content-claims'; historyLength?: number } = {},
   ) {
-    this.#reader = new PartitionReader(connection, { clientId: 'coordinator-claim-board' });
-    this.#registry = registry;
+    // A record that is not a claim decision has no place on the board: skipped.
+    this.#reader = new TopicReader(connection, registry, { clientId: 'coordinator-claim-board' });
     this.#topic = options.topic ?? 'content-claims';
     this.#historyLength = options.historyLength ?? 20;
   }
@@ -35,22 +34,9 @@ export class ClaimBoard {
 
   async start(): Promise<void> {
     await this.#reader.connect();
-    const codec = this.#registry.codecForTopic(this.#topic);
-    const partitions = await this.#reader.partitionCount(this.#topic);
-    await this.#reader.follow(
-      Array.from({ length: partitions }, (_, partition) => ({
-        topic: this.#topic,
-        partition,
-        from: 'beginning' as const,
-      })),
-      (record) => {
-        if (!record.value) return;
-        try {
-          this.#add(codec.decode(record.value).value);
-        } catch {
-          // A record that is not a claim decision has no place on the board.
-        }
-      },
+    await this.#reader.follow<'content-claims'>(
+      await this.#reader.everyPartition(this.#topic),
+      ({ value }) => this.#add(value),
     );
     this.#following = true;
   }
