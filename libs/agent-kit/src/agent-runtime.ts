@@ -15,7 +15,7 @@ import {
 } from '@paxfleet/events';
 import { ClaimsClient, type ClaimOutcome } from '@paxfleet/claims';
 import type { ModelProvider } from '@paxfleet/models';
-import { processorLogger, type ServiceLogger } from '@paxfleet/service';
+import type { ServiceLogger } from '@paxfleet/service';
 import { AgentMetrics } from './agent-metrics.ts';
 import { ProgressReporter } from './progress.ts';
 import { StalenessGuard, type StalePolicy } from './staleness.ts';
@@ -175,7 +175,7 @@ export class AgentRuntime<K extends TopicName> {
       topics: definition.consumes,
       concurrency: deps.concurrency,
       ...(deps.drainTimeoutMs !== undefined && { drainTimeoutMs: deps.drainTimeoutMs }),
-      logger: processorLogger(deps.logger),
+      logger: deps.logger,
       clock: this.#clock,
       onAssign: () => {
         this.#joined = true;

@@ -1,3 +1,4 @@
+import type { Logger } from '@paxfleet/core';
 import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from '@paxfleet/kafka';
 import type { TopicName } from './generated/events.ts';
 import {
@@ -7,10 +8,9 @@ import {
   deadLetterRecord,
   decodeInput,
   positive,
-  silentProcessorLogger,
+  silentLogger,
   sleep,
   type InputRecord,
-  type ProcessorLogger,
   type ProcessorOptions,
   type RecordCodecs,
   type TopicPartition,
@@ -23,13 +23,7 @@ import {
   recoverProducer,
 } from './transactional-producer.ts';
 
-export type {
-  InputRecord,
-  Outbox,
-  ProcessorLogger,
-  TopicPartition,
-  Transform,
-} from './input-records.ts';
+export type { InputRecord, Outbox, TopicPartition, Transform } from './input-records.ts';
 
 export interface ExactlyOnceOptions<K extends TopicName> extends ProcessorOptions<K> {
   /** Most input records per transaction (default 100). */
@@ -91,7 +85,7 @@ interface Pending {
  */
 export class ExactlyOnceProcessor<K extends TopicName> {
   readonly #options: ExactlyOnceOptions<K>;
-  readonly #logger: ProcessorLogger;
+  readonly #logger: Logger;
   readonly #clock: () => number;
   readonly #maxBatchRecords: number;
   readonly #maxBatchMs: number;
@@ -105,7 +99,7 @@ export class ExactlyOnceProcessor<K extends TopicName> {
 
   constructor(options: ExactlyOnceOptions<K>) {
     this.#options = options;
-    this.#logger = options.logger ?? silentProcessorLogger;
+    this.#logger = options.logger ?? silentLogger;
     this.#clock = options.clock ?? Date.now;
     this.#maxBatchRecords = positive('maxBatchRecords', options.maxBatchRecords ?? 100);
     this.#maxBatchMs = positive('maxBatchMs', options.maxBatchMs ?? 200);

@@ -60,7 +60,6 @@ export {
   type ExactlyOnceOptions,
   type InputRecord,
   type Outbox,
-  type ProcessorLogger,
   type TopicPartition,
   type Transform,
 } from './exactly-once.ts';

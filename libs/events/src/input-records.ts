@@ -1,3 +1,4 @@
+import type { Logger } from '@paxfleet/core';
 import type { Kafka, KafkaMessage } from '@paxfleet/kafka';
 import { EventsError } from './errors.ts';
 import { deadLetterFor, DEAD_LETTER_TOPIC } from './dead-letters.ts';
@@ -45,13 +46,8 @@ export type Transform<K extends TopicName> = (
   outbox: Outbox,
 ) => Promise<void>;
 
-export interface ProcessorLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
-
-export const silentProcessorLogger: ProcessorLogger = { info() {}, warn() {}, error() {} };
+/** The processors' logger when none is given. */
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
 export interface TopicPartition {
   readonly topic: string;
@@ -80,7 +76,7 @@ export interface ProcessorOptions<K extends TopicName> {
   /** Broker-side timeout of an abandoned transaction, in ms (default 10000). */
   readonly transactionTimeoutMs?: number;
   readonly maxRecordBytes?: number;
-  readonly logger?: ProcessorLogger;
+  readonly logger?: Logger;
   readonly clock?: () => number;
   /** Called when the group gives this instance partitions, before any of their records is processed. */
   readonly onAssign?: (partitions: readonly TopicPartition[]) => void;
@@ -100,7 +96,7 @@ export interface RecordCodecs {
   readonly maxRecordBytes: number;
   readonly deadLetterTopic?: TopicName;
   readonly clock: () => number;
-  readonly logger: ProcessorLogger;
+  readonly logger: Logger;
 }
 
 /** Decodes a consumed record; throws EventsError for bytes that are not one of the topic's events. */

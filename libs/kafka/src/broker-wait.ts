@@ -1,3 +1,4 @@
+import type { Logger } from '@paxfleet/core';
 import { readFile } from 'node:fs/promises';
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -14,12 +15,7 @@ export interface WaitForBrokerOptions {
   /** Pause between attempts (default 1 s). */
   readonly retryMs?: number;
   /** Told after the first failed attempt and every 30th, and when the broker answers after failures. */
-  readonly logger?: BrokerWaitLogger;
-}
-
-export interface BrokerWaitLogger {
-  info(message: string, fields: Record<string, unknown>): void;
-  warn(message: string, fields: Record<string, unknown>): void;
+  readonly logger?: Pick<Logger, 'info' | 'warn'>;
 }
 
 const REPORT_EVERY = 30;

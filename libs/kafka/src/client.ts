@@ -1,3 +1,4 @@
+import type { Logger } from '@paxfleet/core';
 import kafkaJavascript from '@confluentinc/kafka-javascript';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import { librdkafkaProperties, type KafkaConnection } from './connection.ts';
@@ -12,13 +13,8 @@ export type KafkaMessage = KafkaJS.KafkaMessage;
 export type EachBatchPayload = KafkaJS.EachBatchPayload;
 export type IHeaders = KafkaJS.IHeaders;
 
-/** Where the client's error lines go: the service's JSON logger. */
-export interface KafkaClientLogger {
-  error(message: string, fields: Record<string, unknown>): void;
-}
-
 /** The client's lines as the service's: errors only (ours carry the context), fields named. */
-function clientLogger(logger: KafkaClientLogger): KafkaJS.Logger {
+function clientLogger(logger: Pick<Logger, 'error'>): KafkaJS.Logger {
   const adapted: KafkaJS.Logger = {
     info: () => {},
     debug: () => {},
@@ -38,7 +34,7 @@ function clientLogger(logger: KafkaClientLogger): KafkaJS.Logger {
  * authentication failure) go to the given logger; without one they go to the
  * console, as the client prints them.
  */
-export function createKafka(connection: KafkaConnection, logger?: KafkaClientLogger): Kafka {
+export function createKafka(connection: KafkaConnection, logger?: Pick<Logger, 'error'>): Kafka {
   return new client.Kafka({
     ...librdkafkaProperties(connection),
     kafkaJS: {

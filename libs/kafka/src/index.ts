@@ -16,7 +16,6 @@ export {
   type EachBatchPayload,
   type IHeaders,
   type Kafka,
-  type KafkaClientLogger,
   type KafkaMessage,
   type Producer,
 } from './client.ts';
@@ -28,4 +27,4 @@ export {
   type StartPosition,
 } from './partition-reader.ts';
 export { sendOffsetsWithMetadata, type OffsetWithMetadata } from './transactions.ts';
-export { waitForBroker, type BrokerWaitLogger, type WaitForBrokerOptions } from './broker-wait.ts';
+export { waitForBroker, type WaitForBrokerOptions } from './broker-wait.ts';

@@ -14,7 +14,6 @@ export {
 } from './config.ts';
 export {
   createLogger,
-  processorLogger,
   silentLogger,
   type LogFields,
   type LoggerOptions,

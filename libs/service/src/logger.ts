@@ -1,13 +1,13 @@
 import type { Writable } from 'node:stream';
-import type { ProcessorLogger } from '@paxfleet/events';
+import type { Logger, LogFields } from '@paxfleet/core';
+
+export type { LogFields };
 import winston from 'winston';
 import type { LogLevel } from './config.ts';
 import { redactFields } from './redact.ts';
 
-export type LogFields = Readonly<Record<string, unknown>>;
-
 /** The fleet's logger: one JSON line per entry, secrets redacted, bound fields via child(). */
-export interface ServiceLogger {
+export interface ServiceLogger extends Logger {
   readonly level: LogLevel;
   error(message: string, fields?: LogFields): void;
   warn(message: string, fields?: LogFields): void;
@@ -93,15 +93,6 @@ export function createLogger(options: LoggerOptions): ServiceLogger {
     };
   };
   return bind(options.fields ?? {});
-}
-
-/** The logger as @paxfleet/events' ExactlyOnceProcessor wants it. */
-export function processorLogger(logger: ServiceLogger): ProcessorLogger {
-  return {
-    info: (message, fields) => logger.info(message, fields),
-    warn: (message, fields) => logger.warn(message, fields),
-    error: (message, fields) => logger.error(message, fields),
-  };
 }
 
 /** A logger that drops everything: the default where logging is optional, and for tests. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { REDACTED } from './redact.ts';
-import { processorLogger } from './logger.ts';
+import type { Logger } from '@paxfleet/core';
 import { captureLogs } from './testing.ts';
 import { ServiceError } from './errors.ts';
 
@@ -101,9 +101,9 @@ describe('createLogger', () => {
     assert.equal(entry?.field_agent, 'impostor');
   });
 
-  it('serves as the exactly-once processor logger', () => {
+  it("serves as the libraries' logger (the processors, the broker wait, the Kafka client)", () => {
     const { logger, entries } = captureLogs({ agent: 'content' });
-    const processor = processorLogger(logger);
+    const processor: Logger = logger;
     processor.info('committed', { records: 2 });
     processor.warn('aborted', { reason: 'timeout' });
     processor.error('fatal', { secret: 'x' });

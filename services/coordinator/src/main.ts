@@ -2,13 +2,7 @@ import { Registry } from 'prom-client';
 import { createKafka, kafkaConnectionFromEnv, waitForBroker } from '@paxfleet/kafka';
 import { EventProducer, eventRegistry } from '@paxfleet/events';
 import { ConsumerLagMonitor } from '@paxfleet/lag';
-import {
-  bootService,
-  createLogger,
-  processorLogger,
-  ReadinessRegistry,
-  runService,
-} from '@paxfleet/service';
+import { bootService, createLogger, ReadinessRegistry, runService } from '@paxfleet/service';
 import { buildApp } from './app.ts';
 import { ClaimArbiter } from './claims/claim-arbiter.ts';
 import { ClaimBoard } from './claims/claim-board.ts';
@@ -46,7 +40,7 @@ await bootService('coordinator', async () => {
     },
     metrics: new ClaimMetrics(registry),
     sweepIntervalMs: config.LEASE_SWEEP_INTERVAL_MS,
-    logger: processorLogger(logger),
+    logger,
   });
   // The whole fleet's lag in one scrape, and the backlog that backpressure reads.
   const lagMonitor = new ConsumerLagMonitor({

@@ -1,3 +1,4 @@
+import type { Logger } from '@paxfleet/core';
 import {
   sendOffsetsWithMetadata,
   type Consumer,
@@ -14,10 +15,9 @@ import {
   decodeInput,
   nonNegative,
   positive,
-  silentProcessorLogger,
+  silentLogger,
   sleep,
   type InputRecord,
-  type ProcessorLogger,
   type ProcessorOptions,
   type RecordCodecs,
   type TopicPartition,
@@ -86,7 +86,7 @@ function partitionKey(topic: string, partition: number): string {
  */
 export class ConcurrentProcessor<K extends TopicName> {
   readonly #options: ConcurrentProcessorOptions<K>;
-  readonly #logger: ProcessorLogger;
+  readonly #logger: Logger;
   readonly #codecs: RecordCodecs;
   readonly #maxAttempts: number;
   readonly #maxAhead: number;
@@ -102,7 +102,7 @@ export class ConcurrentProcessor<K extends TopicName> {
 
   constructor(options: ConcurrentProcessorOptions<K>) {
     this.#options = options;
-    this.#logger = options.logger ?? silentProcessorLogger;
+    this.#logger = options.logger ?? silentLogger;
     this.#maxAttempts = positive('maxAttempts', options.maxAttempts ?? 3);
     this.#maxAhead = positive('maxAhead', options.maxAhead ?? 16_384);
     // 0 is allowed: leave every in-flight event to the next owner at once.

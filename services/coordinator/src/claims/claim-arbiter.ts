@@ -1,3 +1,4 @@
+import type { Logger } from '@paxfleet/core';
 import type { Kafka, KafkaConnection } from '@paxfleet/kafka';
 import {
   EventProducer,
@@ -7,7 +8,6 @@ import {
   type EventRegistry,
   type InputRecord,
   type Outbox,
-  type ProcessorLogger,
 } from '@paxfleet/events';
 import type { ClaimMetrics } from './claim-metrics.ts';
 import { ClaimLedger, type ClaimPolicy } from './ledger.ts';
@@ -25,7 +25,7 @@ export interface ClaimArbiterOptions {
   readonly topics?: { readonly requests: 'claim-requests'; readonly decisions: 'content-claims' };
   /** How often lapsed leases are looked for (default 1 s). */
   readonly sweepIntervalMs?: number;
-  readonly logger?: ProcessorLogger;
+  readonly logger?: Logger;
   readonly clock?: () => number;
 }
 
