@@ -11,18 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AGENTS, startFleet, stopFleet, type AgentName, type FleetProcess } from '../fleet.ts';
-import { ResultWatch, submitAll } from './workflows.ts';
-
-function positiveInteger(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`${name} must be a positive integer (got "${text}")`);
-    process.exit(2);
-  }
-  return value;
-}
+import { positiveInteger, ResultWatch, submitAll } from './workflows.ts';
 
 const idleSeconds = positiveInteger('BENCH_IDLE_SECONDS', 15);
 const workflows = positiveInteger('BENCH_MEMORY_WORKFLOWS', 300);

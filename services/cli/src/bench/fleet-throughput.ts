@@ -10,18 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { DEFAULT_AGENT_CONCURRENCY } from '@paxfleet/agent-kit';
 import { startFleet, stopFleet, type FleetProcess } from '../fleet.ts';
-import { ResultWatch, submitAll } from './workflows.ts';
-
-function positiveInteger(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`${name} must be a positive integer (got "${text}")`);
-    process.exit(2);
-  }
-  return value;
-}
+import { positiveInteger, ResultWatch, submitAll } from './workflows.ts';
 
 const latencyMs = positiveInteger('MODEL_OFFLINE_LATENCY_MS', 1000);
 const burst = positiveInteger('BENCH_WORKFLOWS', 1000);

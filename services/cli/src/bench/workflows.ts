@@ -1,7 +1,19 @@
-// What the fleet benchmarks share: submitting research requests to the coordinator and
-// watching content-results for the workflows they started.
+// What the fleet benchmarks share: their settings, submitting research requests to the
+// coordinator and watching content-results for the workflows they started.
 import { eventRegistry, TopicReader } from '@paxfleet/events';
 import { kafkaConnectionFromEnv } from '@paxfleet/kafka';
+
+/** A benchmark setting from the environment; a bad value stops the benchmark naming it. */
+export function positiveInteger(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) {
+    console.error(`${name} must be a positive integer (got "${text}")`);
+    process.exit(2);
+  }
+  return value;
+}
 
 /** Submits one research request, honouring 429 and Retry-After; resolves with when it was accepted. */
 export async function submit(coordinator: string, topic: string, by: string): Promise<number> {
