@@ -20,6 +20,7 @@ export {
   type Producer,
 } from './client.ts';
 export {
+  isUnknownTopic,
   PartitionReader,
   type PartitionReaderOptions,
   type PartitionRecord,

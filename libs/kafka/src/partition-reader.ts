@@ -484,7 +484,8 @@ function librdkafkaCode(cause: unknown): number | undefined {
     : undefined;
 }
 
-function isUnknownTopic(cause: unknown): boolean {
+/** Whether a client error (the reader's, the admin's) says the topic or partition does not exist. */
+export function isUnknownTopic(cause: unknown): boolean {
   const code = librdkafkaCode(cause);
   return (
     code === CODES.ERRORS.ERR_UNKNOWN_TOPIC_OR_PART || code === CODES.ERRORS.ERR__UNKNOWN_TOPIC

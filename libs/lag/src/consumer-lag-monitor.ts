@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import type { KafkaConnection } from '@paxfleet/kafka';
+import { isUnknownTopic, type KafkaConnection } from '@paxfleet/kafka';
 import { LagError } from './errors.ts';
 import { KafkaLagSource, type LagSource, type PartitionEnds } from './kafka-source.ts';
 import { mayLag, partitionLag, resumePosition, type OldestRecord } from './lag.ts';
@@ -431,15 +431,3 @@ function messageOf(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
-/** librdkafka's unknown-topic codes, as the admin client's errors carry them. */
-const UNKNOWN_TOPIC_CODES = new Set([3, -188]);
-
-function isUnknownTopic(cause: unknown): boolean {
-  return (
-    typeof cause === 'object' &&
-    cause !== null &&
-    'code' in cause &&
-    typeof cause.code === 'number' &&
-    UNKNOWN_TOPIC_CODES.has(cause.code)
-  );
-}
