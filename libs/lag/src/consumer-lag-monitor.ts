@@ -430,4 +430,3 @@ function nonNegative(name: string, value: number): number {
 function messageOf(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
-
