@@ -169,6 +169,20 @@ export class ConsumerLagMonitor {
     return this.#refreshing;
   }
 
+  /**
+   * How many messages the group has yet to read on the topic (all partitions), from values
+   * at most `maxAgeMs` old (refreshing when they are older): what backpressure reads.
+   */
+  async backlog(groupId: string, topic: string, maxAgeMs = 1000): Promise<number> {
+    const snapshot =
+      this.#snapshot && this.#clock() - this.#snapshot.at < maxAgeMs
+        ? this.#snapshot
+        : await this.refresh();
+    return (snapshot?.partitions ?? [])
+      .filter((row) => row.group === groupId && row.topic === topic)
+      .reduce((sum, row) => sum + row.messages, 0);
+  }
+
   /** Stops refreshing and closes the admin client and readers; the gauges keep their last values. */
   async close(): Promise<void> {
     this.#closed = true;

@@ -118,6 +118,22 @@ function setup(options: { groups?: readonly string[] | 'all'; minIntervalMs?: nu
 }
 
 describe('ConsumerLagMonitor', () => {
+  it('backlog: the messages a group has yet to read on a topic, refreshed when older than asked', async () => {
+    const { source, monitor, now, advance } = setup();
+    source.produce('tasks', 0, now() - 30_000, now() - 20_000, now() - 10_000);
+    source.produce('tasks', 1, now() - 5_000);
+    source.commit('research', 'tasks', 0, 2);
+    assert.equal(await monitor.backlog('research', 'tasks'), 6); // partition 0: 4, partition 1: 2
+    assert.equal(await monitor.backlog('research', 'other-topic'), 0);
+    const refreshes = source.calls.listGroups;
+    source.commit('research', 'tasks', 0, 6);
+    // Values under a second old are used as they are.
+    assert.equal(await monitor.backlog('research', 'tasks'), 6);
+    assert.equal(source.calls.listGroups, refreshes);
+    advance(1000);
+    assert.equal(await monitor.backlog('research', 'tasks'), 2);
+  });
+
   it('exports lag in messages and seconds per group, topic and partition, and topic ends', async () => {
     const { source, registry, now } = setup();
     source.produce('tasks', 0, now() - 30_000, now() - 20_000, now() - 10_000);

@@ -51,19 +51,10 @@ await bootService('coordinator', async () => {
     onError: (error) =>
       logger.warn('lag refresh failed', { code: error.code, error: error.message }),
   });
-  async function backlog(groupId: string, topic: string): Promise<number> {
-    const fresh =
-      lagMonitor.snapshot && Date.now() - lagMonitor.snapshot.at < 1000
-        ? lagMonitor.snapshot
-        : await lagMonitor.refresh();
-    return (fresh?.partitions ?? [])
-      .filter((row) => row.group === groupId && row.topic === topic)
-      .reduce((sum, row) => sum + row.messages, 0);
-  }
   const router = new TaskRouter({
     routes,
     producer,
-    lag: backlog,
+    lag: (groupId, topic) => lagMonitor.backlog(groupId, topic),
     maxLag: config.MAX_TASK_LAG,
     retryAfterSeconds: config.TASK_RETRY_AFTER_SECONDS,
   });
