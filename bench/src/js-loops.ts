@@ -37,6 +37,18 @@ class Clock {
   }
 }
 
+/** A batch's messages, `size` at a time: one transaction each. */
+function* chunksOf<T>(messages: readonly T[], size: number): Generator<T[]> {
+  for (let start = 0; start < messages.length; start += size) {
+    yield messages.slice(start, start + size);
+  }
+}
+
+/** The offsets a transaction commits after a chunk of one partition: the next one to read. */
+function offsetsAfter(topic: string, partition: number, lastOffset: string) {
+  return [{ topic, partitions: [{ partition, offset: String(Number(lastOffset) + 1) }] }];
+}
+
 /** Resolves when `clock` has counted every record, polling every 20 ms. */
 async function allDone(clock: Clock, records: number): Promise<void> {
   while (clock.done < records) await new Promise((resolve) => setTimeout(resolve, 20));
@@ -72,8 +84,7 @@ export async function kafkajsLoop(options: LoopOptions): Promise<number> {
       eachBatch: async (payload) => {
         const { batch } = payload;
         clock.started();
-        for (let start = 0; start < batch.messages.length; start += options.perTransaction) {
-          const chunk = batch.messages.slice(start, start + options.perTransaction);
+        for (const chunk of chunksOf(batch.messages, options.perTransaction)) {
           const last = chunk.at(-1) as KafkaMessage;
           const transaction = await producer.transaction();
           await transaction.send({
@@ -82,14 +93,7 @@ export async function kafkajsLoop(options: LoopOptions): Promise<number> {
           });
           await transaction.sendOffsets({
             consumerGroupId: options.group,
-            topics: [
-              {
-                topic: batch.topic,
-                partitions: [
-                  { partition: batch.partition, offset: String(Number(last.offset) + 1) },
-                ],
-              },
-            ],
+            topics: offsetsAfter(batch.topic, batch.partition, last.offset),
           });
           await transaction.commit();
           payload.resolveOffset(last.offset);
@@ -202,8 +206,7 @@ export async function confluentLoop(options: LoopOptions): Promise<number> {
       eachBatch: async (payload) => {
         const { batch } = payload;
         clock.started();
-        for (let start = 0; start < batch.messages.length; start += options.perTransaction) {
-          const chunk = batch.messages.slice(start, start + options.perTransaction);
+        for (const chunk of chunksOf(batch.messages, options.perTransaction)) {
           const last = chunk.at(-1) as (typeof chunk)[number];
           const transaction = await producer.transaction();
           await transaction.send({
@@ -212,14 +215,7 @@ export async function confluentLoop(options: LoopOptions): Promise<number> {
           });
           await transaction.sendOffsets({
             consumer,
-            topics: [
-              {
-                topic: batch.topic,
-                partitions: [
-                  { partition: batch.partition, offset: String(Number(last.offset) + 1) },
-                ],
-              },
-            ],
+            topics: offsetsAfter(batch.topic, batch.partition, last.offset),
           });
           await transaction.commit();
           payload.resolveOffset(last.offset);

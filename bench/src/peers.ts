@@ -12,15 +12,14 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ExactlyOnceProcessor } from '@paxfleet/events';
 import {
-  analysisOf,
   isolatedTopics,
   numberedTask,
+  runAnalysisProcessor,
   writeNumberedTasks,
 } from '@paxfleet/events/testing';
 import { kafkaConnectionFromEnv, PartitionReader } from '@paxfleet/kafka';
-import { eventually, testKafka, uniqueName, withAdmin } from '@paxfleet/kafka/testing';
+import { testKafka, uniqueName, withAdmin } from '@paxfleet/kafka/testing';
 import { confluentLoop, kafkajsLoop, platformaticLoop, type LoopOptions } from './js-loops.ts';
 
 const records = Number(process.env.BENCH_PEER_RECORDS ?? 100_000);
@@ -82,44 +81,20 @@ async function paxfleet(): Promise<number> {
     }),
   );
   const output = run.names['research-events'];
-  let processed = 0;
-  let first = 0;
-  let last = 0;
   const outputs = run.registry.codecForTopic(output);
-  const processor = new ExactlyOnceProcessor({
+  const result = await runAnalysisProcessor({
     kafka,
     registry: run.registry,
-    agent: 'bench',
-    groupId: uniqueName('peers-paxfleet'),
-    transactionalId: uniqueName('peers-paxfleet-txn'),
-    topics: [run.names['research-tasks']],
-    deadLetterTopic: run.names['dead-letters'],
+    topics: {
+      input: run.names['research-tasks'],
+      output,
+      deadLetters: run.names['dead-letters'],
+    },
+    records,
     maxBatchRecords: perTransaction,
-    maxBatchMs: 1000,
-    transform: (record, outbox) => {
-      first ||= Date.now();
-      outbox.send(
-        output,
-        record.value.topic,
-        analysisOf(record.value, record.timestamp, 'memory://bench'),
-        record.context,
-      );
-      return Promise.resolve();
-    },
-    onCommit: (summary) => {
-      processed += summary.records;
-      last = Date.now();
-    },
   });
-  await processor.start();
-  await eventually(
-    () => processed,
-    (count) => count >= records,
-    { timeoutMs: 600_000, intervalMs: 100 },
-  );
-  await processor.stop();
   await expectExactly(output, (value) => outputs.decode(value).value.event_id);
-  return records / ((last - first) / 1000);
+  return result.records / result.seconds;
 }
 
 let javaClasses: string | undefined;

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { uniqueName, withAdmin } from '@paxfleet/kafka/testing';
+import { eventually, uniqueName, withAdmin } from '@paxfleet/kafka/testing';
 import type { Consumer, Kafka } from '@paxfleet/kafka';
 import { parseCatalog } from './catalog.ts';
 import {
@@ -10,6 +10,7 @@ import {
   type TopicName,
 } from './generated/events.ts';
 import { EventProducer } from './event-producer.ts';
+import { ExactlyOnceProcessor } from './exactly-once.ts';
 import { EventRegistry } from './registry.ts';
 
 export { MemoryBlobStore } from './blobs/memory-blob-store.ts';
@@ -173,4 +174,70 @@ export function analysisOf(
     summary: null,
     body: null,
   };
+}
+
+/** What one run of the processor benchmark measured. */
+export interface ProcessorRun {
+  readonly records: number;
+  /** Partition commits (a transaction carries one or several). */
+  readonly commits: number;
+  /** From the first record transformed to the last commit. */
+  readonly seconds: number;
+}
+
+/**
+ * The benchmarks' exactly-once run: an ExactlyOnceProcessor under a fresh group turns
+ * `records` numbered tasks on `input` into one analysis each on `output` (analysisOf),
+ * at most `maxBatchRecords` per transaction, and is stopped once all are committed.
+ */
+export async function runAnalysisProcessor(options: {
+  readonly kafka: Kafka;
+  readonly registry: EventRegistry;
+  readonly topics: {
+    readonly input: 'research-tasks';
+    readonly output: 'research-events';
+    readonly deadLetters: 'dead-letters';
+  };
+  readonly records: number;
+  readonly maxBatchRecords: number;
+}): Promise<ProcessorRun> {
+  const { kafka, registry, topics, records, maxBatchRecords } = options;
+  let processed = 0;
+  let commits = 0;
+  let first = 0;
+  let last = 0;
+  const processor = new ExactlyOnceProcessor({
+    kafka,
+    registry,
+    agent: 'bench',
+    groupId: uniqueName('bench'),
+    transactionalId: uniqueName('bench-txn'),
+    topics: [topics.input],
+    deadLetterTopic: topics.deadLetters,
+    maxBatchRecords,
+    maxBatchMs: 1000,
+    transform: (record, outbox) => {
+      first ||= Date.now();
+      outbox.send(
+        topics.output,
+        record.value.topic,
+        analysisOf(record.value, record.timestamp, 'memory://bench'),
+        record.context,
+      );
+      return Promise.resolve();
+    },
+    onCommit: (summary) => {
+      processed += summary.records;
+      commits += 1;
+      last = Date.now();
+    },
+  });
+  await processor.start();
+  await eventually(
+    () => processed,
+    (count) => count >= records,
+    { timeoutMs: 600_000, intervalMs: 100 },
+  );
+  await processor.stop();
+  return { records: processed, commits, seconds: (last - first) / 1000 };
 }
