@@ -9,7 +9,7 @@ export PATH := $(CURDIR)/.tools/bin:$(PATH)
 export UV_THREADPOOL_SIZE ?= 16
 
 WORKSPACE_MANIFESTS := package.json pnpm-lock.yaml pnpm-workspace.yaml .node-version \
-	$(wildcard libs/*/package.json services/*/package.json test/package.json bench/package.json)
+	$(wildcard libs/*/package.json services/*/package.json test/package.json bench/package.json tools/package.json)
 INSTALLED := node_modules/.paxfleet-installed
 
 .PHONY: help install build typecheck lint format format-check test test-unit test-int test-k8s \
