@@ -416,7 +416,7 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
       60_000,
     );
     assert.ok(drafting, 'a writer reached the draft step');
-    const victim = fleet.get(drafting.value.agent as AgentName) as FleetProcess;
+    const victim = fleet.get(drafting.value.agent) as FleetProcess;
     await victim.stop('SIGKILL');
     victim.start(slow);
     await victim.ready();

@@ -158,6 +158,8 @@ spec:
     spec:
       serviceAccountName: {{ .fullname }}
       automountServiceAccountToken: false
+      {{- /* No <SERVICE>_PORT variables: a Service named kafka would inject KAFKA_PORT, a look-alike of the services' own settings. */}}
+      enableServiceLinks: false
       terminationGracePeriodSeconds: {{ $c.terminationGracePeriodSeconds }}
       {{- with $c.imagePullSecrets }}
       imagePullSecrets:

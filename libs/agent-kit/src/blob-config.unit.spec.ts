@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { Type } from '@sinclair/typebox';
 import { FileBlobStore } from '@paxfleet/events';
 import { S3BlobStore } from '@paxfleet/events/s3';
-import { loadConfig, type Env } from '@paxfleet/service';
-import { blobConfigProperties, blobStoreFromConfig, bodiesFromConfig } from './blob-config.ts';
+import { loadConfig, type Env } from '@paxfleet/core';
+import { blobConfig, blobStoreFromConfig, bodiesFromConfig } from './blob-config.ts';
 
-const schema = Type.Object(blobConfigProperties());
+const schema = blobConfig;
 const storeFor = (env: Env) => blobStoreFromConfig(loadConfig(schema, env));
 
 describe('blob store configuration', () => {
@@ -31,11 +30,11 @@ describe('blob store configuration', () => {
     );
     assert.throws(
       () => storeFor({ BLOB_STORE: 's3' }),
-      /SERVICE_CONFIG_INVALID: BLOB_S3_BUCKET is required when BLOB_STORE=s3/,
+      /CONFIG_INVALID: BLOB_S3_BUCKET is required when BLOB_STORE=s3/,
     );
     assert.throws(
       () => storeFor({ BLOB_STORE: 'file' }),
-      /SERVICE_CONFIG_INVALID: BLOB_DIR is required when BLOB_STORE=file/,
+      /CONFIG_INVALID: BLOB_DIR is required when BLOB_STORE=file/,
     );
     assert.throws(
       () => storeFor({ BLOB_STORE: 's3', BLOB_S3_BUCKET: 'Not_A_Bucket' }),

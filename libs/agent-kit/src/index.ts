@@ -7,16 +7,15 @@ export {
   type Work,
 } from './agent-runtime.ts';
 export {
-  blobConfigProperties,
+  blobConfig,
   blobStoreFromConfig,
   bodiesFromConfig,
   type BlobConfig,
 } from './blob-config.ts';
 export {
   DEFAULT_AGENT_CONCURRENCY,
-  agentConfigSchema,
+  agentConfig,
   runAgentService,
-  type AgentServiceOptions,
   type AgentSetup,
 } from './agent-service.ts';
 export { ProgressReporter, type ProgressStep } from './progress.ts';

@@ -1,4 +1,5 @@
 export { ClaimsError, type ClaimsErrorCode } from './errors.ts';
+export { claimConfig, type ClaimConfig } from './claim-config.ts';
 export {
   ClaimsClient,
   type ClaimOutcome,

@@ -18,12 +18,35 @@ export interface TopicSpec {
   readonly blobPrefix?: string;
 }
 
+/** What a writer agent produces from research (content-results.format). */
+export interface ContentFormat {
+  /** content-results.format: blog_post, prospect_deck, newsletter. */
+  readonly id: string;
+  /** For prompts and titles: "blog post". */
+  readonly noun: string;
+  readonly audience: string;
+}
+
+/**
+ * A service of the fleet, declared once in the catalog: the launcher, the chart check,
+ * the k8s users, the README's table and the service's own defaults all come from here.
+ */
 export interface AgentSpec {
   readonly name: string;
+  /** What it does, one line (the README's service table). */
+  readonly summary: string;
+  /** Its port on one machine (the fleet launcher and a bare `node` run); the chart uses 8080. */
+  readonly port: number;
   readonly group: string;
   readonly consumes: readonly string[];
   readonly produces: readonly string[];
   readonly describesAllGroups: boolean;
+  /** Whether it asks the coordinator for work (it produces claim-requests). */
+  readonly claims: boolean;
+  /** How old an input may be before it is stale (MAX_EVENT_AGE_MS's default); agents only. */
+  readonly maxEventAgeMs?: number;
+  /** What it writes, for a writer agent. */
+  readonly format?: ContentFormat;
 }
 
 export interface TopicCatalog {
@@ -72,7 +95,16 @@ interface RawCatalog {
   topics: RawTopic[];
   agents: Record<
     string,
-    { group: string; consumes: string[]; produces: string[]; describesAllGroups?: boolean }
+    {
+      summary: string;
+      port: number;
+      group: string;
+      consumes: string[];
+      produces: string[];
+      describesAllGroups?: boolean;
+      maxEventAge?: string;
+      format?: ContentFormat;
+    }
   >;
 }
 
@@ -128,14 +160,35 @@ export function parseCatalog(source: unknown, schemas: SchemaSet): TopicCatalog 
     for (const topic of [...agent.consumes, ...agent.produces]) {
       if (!names.has(topic)) throw invalid(`agent ${name} uses unknown topic "${topic}"`);
     }
+    if (typeof agent.summary !== 'string' || agent.summary === '')
+      throw invalid(`agent ${name} needs a summary`);
+    if (!Number.isInteger(agent.port) || agent.port < 1024 || agent.port > 65535)
+      throw invalid(`agent ${name}: port must be an integer between 1024 and 65535`);
+    const format = agent.format;
+    if (
+      format &&
+      ![format.id, format.noun, format.audience].every(
+        (text) => typeof text === 'string' && text !== '',
+      )
+    )
+      throw invalid(`agent ${name}: format needs an id, a noun and an audience`);
     return {
       name,
+      summary: agent.summary,
+      port: agent.port,
       group: agent.group,
       consumes: agent.consumes,
       produces: agent.produces,
       describesAllGroups: agent.describesAllGroups ?? false,
+      claims: agent.produces.includes('claim-requests'),
+      ...(agent.maxEventAge && {
+        maxEventAgeMs: parseDuration(agent.maxEventAge, `agent ${name} maxEventAge`),
+      }),
+      ...(format && { format: { id: format.id, noun: format.noun, audience: format.audience } }),
     };
   });
+  const ports = new Set(agents.map((agent) => agent.port));
+  if (ports.size !== agents.length) throw invalid('agent ports must be unique');
   return {
     topics,
     agents,

@@ -18,6 +18,7 @@ export {
   parseCatalog,
   parseDuration,
   type AgentSpec,
+  type ContentFormat,
   type TopicCatalog,
   type TopicSpec,
 } from './catalog.ts';

@@ -1,7 +1,10 @@
-import { KafkaError } from './errors.ts';
+import { Type } from '@sinclair/typebox';
+import { configFragment, loadConfig, type ConfigOf, type Env } from '@paxfleet/core';
 
-export type SecurityProtocol = 'plaintext' | 'ssl' | 'sasl_plaintext' | 'sasl_ssl';
-export type SaslMechanism = 'PLAIN' | 'SCRAM-SHA-256' | 'SCRAM-SHA-512';
+export const SECURITY_PROTOCOLS = ['plaintext', 'ssl', 'sasl_plaintext', 'sasl_ssl'] as const;
+export type SecurityProtocol = (typeof SECURITY_PROTOCOLS)[number];
+export const SASL_MECHANISMS = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'] as const;
+export type SaslMechanism = (typeof SASL_MECHANISMS)[number];
 
 /** Where the cluster is and how to authenticate to it. */
 export interface KafkaConnection {
@@ -12,82 +15,79 @@ export interface KafkaConnection {
   readonly caLocation?: string;
 }
 
-const securityProtocols: readonly SecurityProtocol[] = [
-  'plaintext',
-  'ssl',
-  'sasl_plaintext',
-  'sasl_ssl',
-];
-const saslMechanisms: readonly SaslMechanism[] = ['PLAIN', 'SCRAM-SHA-256', 'SCRAM-SHA-512'];
-const brokerAddress = /^[A-Za-z0-9.\-_[\]:]+:\d{1,5}$/;
+const usesSasl = (protocol: unknown) => typeof protocol === 'string' && protocol.startsWith('sasl');
 
-function invalid(variable: string, problem: string): KafkaError {
-  return new KafkaError('KAFKA_CONFIG_INVALID', `${variable} ${problem}`, {
-    details: { variable },
-  });
-}
+/** The variables of the Kafka connection, read by every service. */
+export const kafkaConfig = configFragment(
+  'Kafka connection',
+  {
+    KAFKA_BROKERS: Type.Array(
+      Type.String({
+        pattern: '^[A-Za-z0-9.\\-_[\\]:]+:\\d{1,5}$',
+        errorMessage: 'must be host:port',
+      }),
+      { minItems: 1, description: 'The bootstrap brokers, e.g. 127.0.0.1:9092,kafka-1:9092.' },
+    ),
+    KAFKA_SECURITY_PROTOCOL: Type.Union(
+      SECURITY_PROTOCOLS.map((protocol) => Type.Literal(protocol)),
+      { default: 'plaintext', description: 'How clients talk to the brokers.' },
+    ),
+    KAFKA_SASL_MECHANISM: Type.Union(
+      SASL_MECHANISMS.map((mechanism) => Type.Literal(mechanism)),
+      { default: 'SCRAM-SHA-512', description: 'With a sasl_* protocol: how it authenticates.' },
+    ),
+    KAFKA_SASL_USERNAME: Type.Optional(
+      Type.String({ minLength: 1, description: 'With a sasl_* protocol: the Kafka user.' }),
+    ),
+    KAFKA_SASL_PASSWORD: Type.Optional(
+      Type.String({ minLength: 1, description: "With a sasl_* protocol: the user's password." }),
+    ),
+    KAFKA_SSL_CA_LOCATION: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: "A PEM file of the CA that signed the brokers' certificates.",
+      }),
+    ),
+  },
+  (config) =>
+    usesSasl(config.KAFKA_SECURITY_PROTOCOL) && !config.KAFKA_SASL_USERNAME
+      ? {
+          variable: 'KAFKA_SASL_USERNAME',
+          problem: `is required when KAFKA_SECURITY_PROTOCOL is ${config.KAFKA_SECURITY_PROTOCOL}`,
+        }
+      : undefined,
+  (config) =>
+    usesSasl(config.KAFKA_SECURITY_PROTOCOL) && !config.KAFKA_SASL_PASSWORD
+      ? {
+          variable: 'KAFKA_SASL_PASSWORD',
+          problem: `is required when KAFKA_SECURITY_PROTOCOL is ${config.KAFKA_SECURITY_PROTOCOL}`,
+        }
+      : undefined,
+);
 
-function oneOf<T extends string>(variable: string, value: string, allowed: readonly T[]): T {
-  const match = allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
-  if (!match) throw invalid(variable, `must be one of ${allowed.join(', ')} (got "${value}")`);
-  return match;
+export type KafkaConfig = ConfigOf<typeof kafkaConfig>;
+
+/** The connection a loaded configuration describes, for one client id. */
+export function kafkaConnectionFromConfig(config: KafkaConfig, clientId: string): KafkaConnection {
+  const protocol = config.KAFKA_SECURITY_PROTOCOL;
+  const { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = config;
+  return {
+    brokers: config.KAFKA_BROKERS,
+    clientId,
+    securityProtocol: protocol,
+    ...(usesSasl(protocol) &&
+      username &&
+      password && { sasl: { mechanism: config.KAFKA_SASL_MECHANISM, username, password } }),
+    ...(config.KAFKA_SSL_CA_LOCATION && { caLocation: config.KAFKA_SSL_CA_LOCATION }),
+  };
 }
 
 /**
- * Reads the connection from KAFKA_BROKERS (comma-separated host:port),
- * KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME,
- * KAFKA_SASL_PASSWORD and KAFKA_SSL_CA_LOCATION. Errors name the variable.
+ * The connection from the KAFKA_* variables alone, for tools and tests that read no other
+ * configuration. Throws ConfigError (CONFIG_INVALID) naming every bad variable.
  */
-export function kafkaConnectionFromEnv(
-  env: Readonly<Record<string, string | undefined>>,
-  clientId: string,
-): KafkaConnection {
-  const rawBrokers = env.KAFKA_BROKERS?.trim();
-  if (!rawBrokers) throw invalid('KAFKA_BROKERS', 'is required (for example 127.0.0.1:9092)');
-  const brokers = rawBrokers.split(',').map((broker) => broker.trim());
-  const badBroker = brokers.find((broker) => !brokerAddress.test(broker));
-  if (badBroker !== undefined) {
-    throw invalid(
-      'KAFKA_BROKERS',
-      `has "${badBroker}", expected host:port entries separated by commas`,
-    );
-  }
-
-  const securityProtocol = oneOf(
-    'KAFKA_SECURITY_PROTOCOL',
-    env.KAFKA_SECURITY_PROTOCOL ?? 'plaintext',
-    securityProtocols,
-  );
-  const usesSasl = securityProtocol.startsWith('sasl');
-  let sasl: KafkaConnection['sasl'];
-  if (usesSasl) {
-    const mechanism = oneOf(
-      'KAFKA_SASL_MECHANISM',
-      env.KAFKA_SASL_MECHANISM ?? 'SCRAM-SHA-512',
-      saslMechanisms,
-    );
-    const username = env.KAFKA_SASL_USERNAME;
-    const password = env.KAFKA_SASL_PASSWORD;
-    if (!username)
-      throw invalid(
-        'KAFKA_SASL_USERNAME',
-        `is required when KAFKA_SECURITY_PROTOCOL is ${securityProtocol}`,
-      );
-    if (!password)
-      throw invalid(
-        'KAFKA_SASL_PASSWORD',
-        `is required when KAFKA_SECURITY_PROTOCOL is ${securityProtocol}`,
-      );
-    sasl = { mechanism, username, password };
-  }
-  const caLocation = env.KAFKA_SSL_CA_LOCATION;
-  return {
-    brokers,
-    clientId,
-    securityProtocol,
-    ...(sasl && { sasl }),
-    ...(caLocation && { caLocation }),
-  };
+export function kafkaConnectionFromEnv(env: Env, clientId: string): KafkaConnection {
+  return kafkaConnectionFromConfig(loadConfig(kafkaConfig, env), clientId);
 }
 
 /** librdkafka properties for a connection; secrets stay out of anything logged. */

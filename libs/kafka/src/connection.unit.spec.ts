@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { KafkaError } from './errors.ts';
+import { ConfigError } from '@paxfleet/core';
 import { kafkaConnectionFromEnv, librdkafkaProperties } from './connection.ts';
 
-function configError(env: Record<string, string>): KafkaError {
+function configError(env: Record<string, string>): ConfigError {
   try {
     kafkaConnectionFromEnv(env, 'test');
   } catch (error) {
-    assert.ok(error instanceof KafkaError);
+    assert.ok(error instanceof ConfigError);
     return error;
   }
-  assert.fail('expected a KafkaError');
+  assert.fail('expected a ConfigError');
 }
 
 describe('kafkaConnectionFromEnv', () => {
@@ -31,7 +31,7 @@ describe('kafkaConnectionFromEnv', () => {
 
   it('names the missing variable', () => {
     const error = configError({});
-    assert.equal(error.code, 'KAFKA_CONFIG_INVALID');
+    assert.equal(error.code, 'CONFIG_INVALID');
     assert.equal(error.details.variable, 'KAFKA_BROKERS');
     assert.match(error.message, /KAFKA_BROKERS is required/);
   });
@@ -39,7 +39,7 @@ describe('kafkaConnectionFromEnv', () => {
   it('rejects a broker without a port', () => {
     assert.match(
       configError({ KAFKA_BROKERS: 'localhost' }).message,
-      /KAFKA_BROKERS has "localhost"/,
+      /KAFKA_BROKERS must be a non-empty comma-separated list, each entry must be host:port \(got "localhost"\)/,
     );
   });
 
@@ -50,7 +50,12 @@ describe('kafkaConnectionFromEnv', () => {
 
   it('requires SASL credentials for sasl protocols and passes them to librdkafka', () => {
     const base = { KAFKA_BROKERS: 'a:9093', KAFKA_SECURITY_PROTOCOL: 'SASL_SSL' };
-    assert.equal(configError(base).details.variable, 'KAFKA_SASL_USERNAME');
+    assert.deepEqual(
+      (configError(base).details.problems as { variable: string }[]).map(
+        ({ variable }) => variable,
+      ),
+      ['KAFKA_SASL_USERNAME', 'KAFKA_SASL_PASSWORD'],
+    );
     assert.equal(
       configError({ ...base, KAFKA_SASL_USERNAME: 'u' }).details.variable,
       'KAFKA_SASL_PASSWORD',

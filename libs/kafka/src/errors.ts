@@ -2,7 +2,6 @@ import { CodedError } from '@paxfleet/core';
 
 export type KafkaErrorCode =
   | 'KAFKA_AUTH_FAILED'
-  | 'KAFKA_CONFIG_INVALID'
   | 'KAFKA_CONNECT_FAILED'
   | 'KAFKA_TOPIC_SETUP_FAILED'
   | 'KAFKA_TOPIC_UNKNOWN'

@@ -1,7 +1,12 @@
 export { KafkaError, type KafkaErrorCode } from './errors.ts';
 export {
+  kafkaConfig,
+  kafkaConnectionFromConfig,
   kafkaConnectionFromEnv,
   librdkafkaProperties,
+  SASL_MECHANISMS,
+  SECURITY_PROTOCOLS,
+  type KafkaConfig,
   type KafkaConnection,
   type SaslMechanism,
   type SecurityProtocol,

@@ -1,5 +1,5 @@
-import { ModelError } from './errors.ts';
-import { scrub } from './http-errors.ts';
+import { Type } from '@sinclair/typebox';
+import { configFragment, loadConfig, type ConfigOf, type Env } from '@paxfleet/core';
 import type { ModelProvider } from './model-provider.ts';
 import { OfflineModelProvider } from './offline-provider.ts';
 import { OpenAICompatibleProvider } from './openai-provider.ts';
@@ -9,123 +9,80 @@ import {
   type RateLimiterOptions,
 } from './rate-limiter.ts';
 
-/** The process environment, or any stand-in for it. */
-export type ModelEnv = Readonly<Record<string, string | undefined>>;
-
 export const MODEL_PROVIDERS = ['offline', 'openai'] as const;
 export type ModelProviderKind = (typeof MODEL_PROVIDERS)[number];
-
-export interface ModelConfig {
-  readonly provider: ModelProviderKind;
-  /** Only for openai. */
-  readonly baseUrl?: string;
-  /** Only for openai. */
-  readonly model?: string;
-  /** Never log this. */
-  readonly apiKey?: string;
-  readonly timeoutMs: number;
-  readonly requestsPerSecond: number;
-  readonly maxAttempts: number;
-  /** Only for offline: simulated thinking time per call. */
-  readonly offlineLatencyMs: number;
-  /** Only for offline: a file that gets a line per call (MODEL_OFFLINE_CALL_LOG). */
-  readonly offlineCallLog?: string;
-}
 
 export const DEFAULT_MODEL_TIMEOUT_MS = 30_000;
 export const DEFAULT_MODEL_REQUESTS_PER_SECOND = 2;
 /** The offline provider calls nothing outside the process: only the limiter's queueing is kept. */
 export const DEFAULT_OFFLINE_REQUESTS_PER_SECOND = 1000;
 
-/**
- * Reads MODEL_* from env. An empty value counts as unset. Throws one ModelError
- * (MODEL_CONFIG_INVALID) naming every bad variable; the API key never appears in it.
- */
-export function modelConfigFromEnv(env: ModelEnv): ModelConfig {
-  const problems: { variable: string; problem: string }[] = [];
-  const read = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value === '' ? undefined : value;
-  };
-  const number = (name: string, fallback: number, integer: boolean): number => {
-    const text = read(name);
-    if (text === undefined) return fallback;
-    const value = Number(text);
-    if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-      const kind = integer ? 'a positive integer' : 'a positive number';
-      problems.push({
-        variable: name,
-        problem: `${name} must be ${kind} (got ${JSON.stringify(text)})`,
-      });
-      return fallback;
-    }
-    return value;
-  };
+const requiredForOpenAI =
+  (variable: 'MODEL_BASE_URL' | 'MODEL_NAME') =>
+  (config: Partial<Record<'MODEL_PROVIDER' | typeof variable, unknown>>) =>
+    config.MODEL_PROVIDER === 'openai' && !config[variable]
+      ? { variable, problem: 'is required when MODEL_PROVIDER=openai' }
+      : undefined;
 
-  const providerText = read('MODEL_PROVIDER') ?? 'offline';
-  const provider = MODEL_PROVIDERS.find((kind) => kind === providerText.toLowerCase());
-  if (provider === undefined) {
-    problems.push({
-      variable: 'MODEL_PROVIDER',
-      problem: `MODEL_PROVIDER must be one of ${MODEL_PROVIDERS.join(', ')} (got ${JSON.stringify(providerText)})`,
-    });
-  }
-  const timeoutMs = number('MODEL_TIMEOUT_MS', DEFAULT_MODEL_TIMEOUT_MS, true);
-  const requestsPerSecond = number(
-    'MODEL_REQUESTS_PER_SECOND',
-    provider === 'openai' ? DEFAULT_MODEL_REQUESTS_PER_SECOND : DEFAULT_OFFLINE_REQUESTS_PER_SECOND,
-    false,
-  );
-  const latencyText = read('MODEL_OFFLINE_LATENCY_MS');
-  const offlineLatencyMs = latencyText === undefined ? 0 : Number(latencyText);
-  if (!Number.isInteger(offlineLatencyMs) || offlineLatencyMs < 0) {
-    problems.push({
-      variable: 'MODEL_OFFLINE_LATENCY_MS',
-      problem: `MODEL_OFFLINE_LATENCY_MS must be a whole number of milliseconds (got ${JSON.stringify(latencyText)})`,
-    });
-  }
-  const maxAttempts = number('MODEL_MAX_ATTEMPTS', DEFAULT_MAX_ATTEMPTS, true);
-  const baseUrl = read('MODEL_BASE_URL');
-  const model = read('MODEL_NAME');
-  const apiKey = read('MODEL_API_KEY');
-  const offlineCallLog = read('MODEL_OFFLINE_CALL_LOG');
+/** The variables of the model an agent calls. */
+export const modelConfig = configFragment(
+  'Model',
+  {
+    MODEL_PROVIDER: Type.Union(
+      MODEL_PROVIDERS.map((kind) => Type.Literal(kind)),
+      {
+        default: 'offline',
+        description:
+          'offline: deterministic answers computed in the process; openai: any OpenAI-compatible chat completions API.',
+      },
+    ),
+    MODEL_BASE_URL: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^\\s/]+(/.*)?$',
+        errorMessage: 'must be an http(s) URL',
+        description: 'With openai: the API root, e.g. https://api.openai.com/v1.',
+      }),
+    ),
+    MODEL_NAME: Type.Optional(
+      Type.String({ minLength: 1, description: 'With openai: the model, e.g. gpt-4o-mini.' }),
+    ),
+    MODEL_API_KEY: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'With openai: the bearer token, if the API needs one.',
+      }),
+    ),
+    MODEL_TIMEOUT_MS: Type.Integer({
+      minimum: 1,
+      default: DEFAULT_MODEL_TIMEOUT_MS,
+      description: 'The longest one call may take.',
+    }),
+    MODEL_REQUESTS_PER_SECOND: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        documentedDefault: `${DEFAULT_MODEL_REQUESTS_PER_SECOND} (openai), ${DEFAULT_OFFLINE_REQUESTS_PER_SECOND} (offline)`,
+        description: 'Calls started per second by this instance (a token bucket).',
+      }),
+    ),
+    MODEL_MAX_ATTEMPTS: Type.Integer({
+      minimum: 1,
+      default: DEFAULT_MAX_ATTEMPTS,
+      description: 'Tries per call, with backoff, for timeouts, 429 and 5xx.',
+    }),
+    MODEL_OFFLINE_LATENCY_MS: Type.Integer({
+      minimum: 0,
+      default: 0,
+      description: 'With offline: simulated thinking time per call.',
+    }),
+    MODEL_OFFLINE_CALL_LOG: Type.Optional(
+      Type.String({ minLength: 1, description: 'With offline: a file that gets a line per call.' }),
+    ),
+  },
+  requiredForOpenAI('MODEL_BASE_URL'),
+  requiredForOpenAI('MODEL_NAME'),
+);
 
-  if (provider === 'openai') {
-    if (baseUrl === undefined) {
-      problems.push({
-        variable: 'MODEL_BASE_URL',
-        problem: 'MODEL_BASE_URL is required when MODEL_PROVIDER=openai',
-      });
-    } else if (!isHttpUrl(baseUrl)) {
-      problems.push({
-        variable: 'MODEL_BASE_URL',
-        problem: `MODEL_BASE_URL must be an http(s) URL (got ${JSON.stringify(withoutUserInfo(baseUrl))})`,
-      });
-    }
-    if (model === undefined) {
-      problems.push({
-        variable: 'MODEL_NAME',
-        problem: 'MODEL_NAME is required when MODEL_PROVIDER=openai',
-      });
-    }
-  }
-
-  if (problems.length > 0 || provider === undefined) {
-    const safe = problems.map((p) => ({ ...p, problem: scrub(p.problem, [apiKey]) }));
-    throw new ModelError('MODEL_CONFIG_INVALID', safe.map((p) => p.problem).join('; '), {
-      details: { problems: safe },
-    });
-  }
-  return {
-    provider,
-    ...(provider === 'openai' ? { baseUrl, model, ...(apiKey ? { apiKey } : {}) } : {}),
-    timeoutMs,
-    requestsPerSecond,
-    maxAttempts,
-    offlineLatencyMs,
-    ...(offlineCallLog && { offlineCallLog }),
-  };
-}
+export type ModelConfig = ConfigOf<typeof modelConfig>;
 
 export interface ModelProviderDeps {
   readonly fetch?: typeof fetch;
@@ -133,46 +90,37 @@ export interface ModelProviderDeps {
   readonly limiter?: Omit<RateLimiterOptions, 'requestsPerSecond' | 'maxAttempts'>;
 }
 
-/** The provider the environment asks for (offline by default), always rate limited. */
-export function modelProviderFromEnv(env: ModelEnv, deps: ModelProviderDeps = {}): ModelProvider {
-  return modelProviderFromConfig(modelConfigFromEnv(env), deps);
+/** The provider the MODEL_* variables alone ask for (offline by default), always rate limited. */
+export function modelProviderFromEnv(env: Env, deps: ModelProviderDeps = {}): ModelProvider {
+  return modelProviderFromConfig(loadConfig(modelConfig, env), deps);
 }
 
+/** The provider a loaded configuration asks for, always rate limited. */
 export function modelProviderFromConfig(
   config: ModelConfig,
   deps: ModelProviderDeps = {},
 ): ModelProvider {
   const inner =
-    config.provider === 'openai'
+    config.MODEL_PROVIDER === 'openai'
       ? new OpenAICompatibleProvider({
-          baseUrl: config.baseUrl ?? '',
-          model: config.model ?? '',
-          timeoutMs: config.timeoutMs,
-          ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+          baseUrl: config.MODEL_BASE_URL ?? '',
+          model: config.MODEL_NAME ?? '',
+          timeoutMs: config.MODEL_TIMEOUT_MS,
+          ...(config.MODEL_API_KEY ? { apiKey: config.MODEL_API_KEY } : {}),
           ...(deps.fetch ? { fetch: deps.fetch } : {}),
           ...(deps.limiter?.clock ? { clock: deps.limiter.clock } : {}),
         })
       : new OfflineModelProvider({
-          latencyMs: config.offlineLatencyMs,
-          ...(config.offlineCallLog && { callLog: config.offlineCallLog }),
+          latencyMs: config.MODEL_OFFLINE_LATENCY_MS,
+          ...(config.MODEL_OFFLINE_CALL_LOG && { callLog: config.MODEL_OFFLINE_CALL_LOG }),
         });
   return new RateLimitedProvider(inner, {
     ...deps.limiter,
-    requestsPerSecond: config.requestsPerSecond,
-    maxAttempts: config.maxAttempts,
+    requestsPerSecond:
+      config.MODEL_REQUESTS_PER_SECOND ??
+      (config.MODEL_PROVIDER === 'openai'
+        ? DEFAULT_MODEL_REQUESTS_PER_SECOND
+        : DEFAULT_OFFLINE_REQUESTS_PER_SECOND),
+    maxAttempts: config.MODEL_MAX_ATTEMPTS,
   });
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  } catch {
-    return false;
-  }
-}
-
-/** A URL in an error message loses any user:password@ it carried. */
-function withoutUserInfo(text: string): string {
-  return text.replace(/\/\/[^/@\s]*@/, '//');
 }

@@ -1,32 +1,34 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { modelConfigFromEnv, modelProviderFromEnv } from './config.ts';
-import { ModelError } from './errors.ts';
+import { ConfigError, loadConfig } from '@paxfleet/core';
+import { modelConfig, modelProviderFromEnv } from './config.ts';
 
-function configError(env: Record<string, string>): ModelError {
+function configError(env: Record<string, string>): ConfigError {
   try {
-    modelConfigFromEnv(env);
+    loadConfig(modelConfig, env);
   } catch (error) {
-    assert.ok(error instanceof ModelError);
-    assert.equal(error.code, 'MODEL_CONFIG_INVALID');
+    assert.ok(error instanceof ConfigError);
+    assert.equal(error.code, 'CONFIG_INVALID');
     return error;
   }
-  assert.fail('expected MODEL_CONFIG_INVALID');
+  assert.fail('expected CONFIG_INVALID');
 }
 
-describe('modelConfigFromEnv', () => {
+describe('modelConfig', () => {
   it('defaults to the offline provider', async () => {
-    assert.deepEqual(modelConfigFromEnv({}), {
-      provider: 'offline',
-      timeoutMs: 30_000,
-      requestsPerSecond: 1000,
-      maxAttempts: 5,
-      offlineLatencyMs: 0,
+    assert.deepEqual(loadConfig(modelConfig, {}), {
+      MODEL_PROVIDER: 'offline',
+      MODEL_TIMEOUT_MS: 30_000,
+      MODEL_MAX_ATTEMPTS: 5,
+      MODEL_OFFLINE_LATENCY_MS: 0,
     });
-    assert.equal(modelConfigFromEnv({ MODEL_OFFLINE_LATENCY_MS: '250' }).offlineLatencyMs, 250);
+    assert.equal(
+      loadConfig(modelConfig, { MODEL_OFFLINE_LATENCY_MS: '250' }).MODEL_OFFLINE_LATENCY_MS,
+      250,
+    );
     assert.match(
       configError({ MODEL_OFFLINE_LATENCY_MS: 'slow' }).message,
-      /MODEL_OFFLINE_LATENCY_MS must be a whole number of milliseconds \(got "slow"\)/,
+      /MODEL_OFFLINE_LATENCY_MS must be an integer at least 0 \(got "slow"\)/,
     );
     const provider = modelProviderFromEnv({ MODEL_PROVIDER: '' });
     assert.equal(provider.name, 'offline');
@@ -45,16 +47,16 @@ describe('modelConfigFromEnv', () => {
       MODEL_REQUESTS_PER_SECOND: '0.5',
       MODEL_MAX_ATTEMPTS: '3',
     };
-    assert.deepEqual(modelConfigFromEnv(env), {
-      provider: 'openai',
-      baseUrl: 'http://127.0.0.1:11434/v1',
-      model: 'llama3.2',
-      timeoutMs: 5000,
-      requestsPerSecond: 0.5,
-      maxAttempts: 3,
-      offlineLatencyMs: 0,
+    assert.deepEqual(loadConfig(modelConfig, env), {
+      MODEL_PROVIDER: 'openai',
+      MODEL_BASE_URL: 'http://127.0.0.1:11434/v1',
+      MODEL_NAME: 'llama3.2',
+      MODEL_TIMEOUT_MS: 5000,
+      MODEL_REQUESTS_PER_SECOND: 0.5,
+      MODEL_MAX_ATTEMPTS: 3,
+      MODEL_OFFLINE_LATENCY_MS: 0,
     });
-    assert.equal(modelConfigFromEnv({ ...env, MODEL_API_KEY: 'sk-1' }).apiKey, 'sk-1');
+    assert.equal(loadConfig(modelConfig, { ...env, MODEL_API_KEY: 'sk-1' }).MODEL_API_KEY, 'sk-1');
     assert.equal(modelProviderFromEnv(env).name, 'openai');
   });
 
@@ -71,21 +73,21 @@ describe('modelConfigFromEnv', () => {
     );
     assert.match(
       configError({ MODEL_TIMEOUT_MS: '30s' }).message,
-      /MODEL_TIMEOUT_MS must be a positive integer \(got "30s"\)/,
+      /MODEL_TIMEOUT_MS must be an integer at least 1 \(got "30s"\)/,
     );
     assert.match(
       configError({ MODEL_REQUESTS_PER_SECOND: '0' }).message,
-      /MODEL_REQUESTS_PER_SECOND must be a positive number/,
+      /MODEL_REQUESTS_PER_SECOND must be a number greater than 0/,
     );
     assert.match(
       configError({ MODEL_MAX_ATTEMPTS: '2.5' }).message,
-      /MODEL_MAX_ATTEMPTS must be a positive integer/,
+      /MODEL_MAX_ATTEMPTS must be an integer at least 1/,
     );
   });
 
   it('requires the base URL and model name for openai, naming every problem at once', () => {
     const error = configError({ MODEL_PROVIDER: 'openai', MODEL_MAX_ATTEMPTS: '-1' });
-    assert.match(error.message, /MODEL_BASE_URL is required/);
+    assert.match(error.message, /MODEL_BASE_URL is required when MODEL_PROVIDER=openai/);
     assert.match(error.message, /MODEL_NAME is required/);
     assert.match(error.message, /MODEL_MAX_ATTEMPTS/);
     assert.deepEqual(

@@ -30,12 +30,12 @@ export {
 export {
   DEFAULT_MODEL_REQUESTS_PER_SECOND,
   DEFAULT_MODEL_TIMEOUT_MS,
+  DEFAULT_OFFLINE_REQUESTS_PER_SECOND,
   MODEL_PROVIDERS,
-  modelConfigFromEnv,
+  modelConfig,
   modelProviderFromConfig,
   modelProviderFromEnv,
   type ModelConfig,
-  type ModelEnv,
   type ModelProviderDeps,
   type ModelProviderKind,
 } from './config.ts';

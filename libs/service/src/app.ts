@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Registry } from 'prom-client';
-import type { BaseConfig } from './config.ts';
+import type { ServiceConfig } from './service-config.ts';
 import { HttpError } from './errors.ts';
 import { healthPlugin, type ReadinessRegistry } from './health.ts';
 import type { ServiceLogger } from './logger.ts';
@@ -17,7 +17,7 @@ export interface ErrorBody {
 }
 
 export interface BuildServiceOptions {
-  readonly config: BaseConfig;
+  readonly config: ServiceConfig;
   readonly logger: ServiceLogger;
   /** The registry /metrics serves; never prom-client's global one. */
   readonly registry: Registry;
@@ -33,7 +33,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     /** The service's logger. Fastify's own `log` is disabled; log through this one. */
     readonly logger: ServiceLogger;
-    readonly serviceConfig: BaseConfig;
+    readonly serviceConfig: ServiceConfig;
   }
 }
 

@@ -3,7 +3,8 @@ import { describe, it } from 'node:test';
 import { Type } from '@sinclair/typebox';
 import { Registry } from 'prom-client';
 import { buildService } from './app.ts';
-import { loadConfig, serviceConfigSchema } from './config.ts';
+import { loadConfig } from '@paxfleet/core';
+import { serviceConfig } from './service-config.ts';
 import { ServiceError } from './errors.ts';
 import { captureLogs } from './testing.ts';
 
@@ -17,7 +18,7 @@ const TaskBody = Type.Object(
 
 async function testService(level: 'debug' | 'info' = 'debug') {
   const logs = captureLogs({ agent: 'coordinator', level });
-  const config = loadConfig(serviceConfigSchema({ serviceName: 'coordinator', port: 8080 }), {});
+  const config = loadConfig(serviceConfig({ serviceName: 'coordinator', port: 8080 }), {});
   const app = await buildService({
     config,
     logger: logs.logger,

@@ -1,7 +1,6 @@
 import { CodedError } from '@paxfleet/core';
 
 export type ServiceErrorCode =
-  | 'SERVICE_CONFIG_INVALID'
   | 'SERVICE_READINESS_CHECK_DUPLICATE'
   | 'SERVICE_LISTEN_FAILED'
   | 'SERVICE_SHUTDOWN_FAILED'

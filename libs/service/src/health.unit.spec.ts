@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { buildService } from './app.ts';
-import { loadConfig, serviceConfigSchema } from './config.ts';
+import { loadConfig } from '@paxfleet/core';
+import { serviceConfig } from './service-config.ts';
 import { ServiceError } from './errors.ts';
 import { ReadinessRegistry } from './health.ts';
 import { captureLogs } from './testing.ts';
 
 async function testService(readiness?: ReadinessRegistry) {
-  const config = loadConfig(serviceConfigSchema({ serviceName: 'research', port: 8081 }), {});
+  const config = loadConfig(serviceConfig({ serviceName: 'research', port: 8081 }), {});
   return await buildService({
     config,
     logger: captureLogs().logger,

@@ -1,17 +1,18 @@
 export { bootService, startFailureFields, type BootOptions } from './boot.ts';
+export {
+  runServiceProcess,
+  type ServiceContext,
+  type ServiceProcessOptions,
+  type ServiceSetup,
+} from './service-process.ts';
 export { HttpError, ServiceError, type ServiceErrorCode } from './errors.ts';
 export {
   LOG_LEVELS,
-  baseConfigProperties,
-  loadConfig,
-  serviceConfigSchema,
-  type BaseConfig,
-  type BaseConfigDefaults,
-  type BaseConfigProperties,
-  type ConfigProblem,
-  type Env,
+  serviceConfig,
   type LogLevel,
-} from './config.ts';
+  type ServiceConfig,
+  type ServiceConfigDefaults,
+} from './service-config.ts';
 export {
   createLogger,
   silentLogger,
@@ -19,7 +20,6 @@ export {
   type LoggerOptions,
   type ServiceLogger,
 } from './logger.ts';
-export { REDACTED, SECRET_KEY, redactFields } from './redact.ts';
 export {
   ReadinessRegistry,
   healthPlugin,

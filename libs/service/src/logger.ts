@@ -3,8 +3,8 @@ import type { Logger, LogFields } from '@paxfleet/core';
 
 export type { LogFields };
 import winston from 'winston';
-import type { LogLevel } from './config.ts';
-import { redactFields } from './redact.ts';
+import type { LogLevel } from './service-config.ts';
+import { redactFields } from '@paxfleet/core';
 
 /** The fleet's logger: one JSON line per entry, secrets redacted, bound fields via child(). */
 export interface ServiceLogger extends Logger {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { REDACTED } from './redact.ts';
+import { REDACTED } from '@paxfleet/core';
 import type { Logger } from '@paxfleet/core';
 import { captureLogs } from './testing.ts';
 import { ServiceError } from './errors.ts';

@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { register as globalRegistry, Registry } from 'prom-client';
 import { buildService } from './app.ts';
-import { loadConfig, serviceConfigSchema } from './config.ts';
+import { loadConfig } from '@paxfleet/core';
+import { serviceConfig } from './service-config.ts';
 import { captureLogs } from './testing.ts';
 
 async function testService(registry: Registry) {
-  const config = loadConfig(serviceConfigSchema({ serviceName: 'oracle', port: 8086 }), {});
+  const config = loadConfig(serviceConfig({ serviceName: 'oracle', port: 8086 }), {});
   return await buildService({
     config,
     logger: captureLogs().logger,

@@ -2,14 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { buildService } from './app.ts';
-import { loadConfig, serviceConfigSchema } from './config.ts';
+import { loadConfig } from '@paxfleet/core';
+import { serviceConfig } from './service-config.ts';
 import { ServiceError } from './errors.ts';
 import { runService } from './service.ts';
 import { captureLogs } from './testing.ts';
 
 async function testService() {
   const logs = captureLogs({ agent: 'marketing', level: 'info' });
-  const config = loadConfig(serviceConfigSchema({ serviceName: 'marketing', port: 8082 }), {});
+  const config = loadConfig(serviceConfig({ serviceName: 'marketing', port: 8082 }), {});
   const app = await buildService({ config, logger: logs.logger, registry: new Registry() });
   return { app, logs };
 }

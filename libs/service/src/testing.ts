@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import type { LogLevel } from './config.ts';
+import type { LogLevel } from './service-config.ts';
 import { createLogger, type LogFields, type ServiceLogger } from './logger.ts';
 
 export interface CapturedLogs {

@@ -1,1 +1,1 @@
-export { FORMATS, contentWorkKey, writerAgent, type ContentFormat } from './writer-agent.ts';
+export { contentWorkKey, writerAgent } from './writer-agent.ts';

@@ -1,24 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentDefinition, HandlerOutcome, Work } from '@paxfleet/agent-kit';
-
-/** What a content agent produces from research. */
-export interface ContentFormat {
-  /** content-results.format: blog_post, prospect_deck, newsletter. */
-  readonly id: string;
-  /** For prompts and titles: "blog post". */
-  readonly noun: string;
-  readonly audience: string;
-}
-
-export const FORMATS = {
-  marketing: { id: 'blog_post', noun: 'blog post', audience: 'readers of the corporate blog' },
-  sales: { id: 'prospect_deck', noun: 'prospect deck', audience: 'prospects evaluating us' },
-  content: {
-    id: 'newsletter',
-    noun: 'newsletter issue',
-    audience: 'subscribers of our technical newsletter',
-  },
-} as const satisfies Record<string, ContentFormat>;
+import { EventsError, type AgentSpec, type ContentFormat } from '@paxfleet/events';
 
 /** The work key all content agents compete for: one piece of content per research topic. */
 export function contentWorkKey(topic: string): string {
@@ -37,6 +19,14 @@ function title(topic: string): string {
   return topic.replace(/[-_]+/g, ' ').replace(/\b\w/g, (letter) => letter.toUpperCase());
 }
 
+function formatOf(agent: AgentSpec): ContentFormat {
+  if (agent.format) return agent.format;
+  throw new EventsError(
+    'CATALOG_INVALID',
+    `schemas/topics.json: agent ${agent.name} writes content but declares no format`,
+  );
+}
+
 /**
  * A content agent: sees every analysis_complete research event, asks the
  * coordinator for the topic, writes only if granted, and publishes the result
@@ -44,10 +34,12 @@ function title(topic: string): string {
  */
 export function writerAgent(options: {
   readonly name: string;
-  readonly format: ContentFormat;
+  /** The agent's declaration in the topic catalog: its format is what it writes. */
+  readonly agent: AgentSpec;
   readonly maxEventAgeMs: number;
 }): AgentDefinition<'research-events'> {
-  const { name, format } = options;
+  const { name } = options;
+  const format: ContentFormat = formatOf(options.agent);
   return {
     name,
     consumes: ['research-events'],

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { kafkaConnectionFromEnv } from '@paxfleet/kafka';
 import { eventRegistry, TopicReader, type TopicName, type TopicValues } from '@paxfleet/events';
-import { AGENTS, startFleet, stopFleet, type AgentName } from './fleet.ts';
+import { AGENTS, startFleet, stopFleet } from './fleet.ts';
 
 const once = process.argv.includes('--once');
 const repository = new URL('../../../', import.meta.url).pathname;
@@ -125,9 +125,9 @@ for (const topic of topics) {
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
 
-const writers = ['marketing', 'sales', 'content'].filter((agent) =>
-  agents.includes(agent as AgentName),
-);
+const writers = registry.catalog.agents
+  .filter((agent) => agent.format && agents.includes(agent.name))
+  .map((agent) => agent.name);
 const allWorkflows = [...workflows.values()].flat();
 const done = () =>
   allWorkflows.every(

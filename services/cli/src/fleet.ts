@@ -3,17 +3,18 @@ import { once } from 'node:events';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { eventRegistry } from '@paxfleet/events';
 
-export const AGENTS = [
-  'coordinator',
-  'research',
-  'marketing',
-  'sales',
-  'content',
-  'seo',
-  'oracle',
-] as const;
-export type AgentName = (typeof AGENTS)[number];
+const catalog = eventRegistry().catalog;
+
+/** The fleet's services, as the topic catalog declares them (the coordinator first). */
+export const AGENTS: readonly string[] = catalog.agents.map((agent) => agent.name);
+export type AgentName = string;
+
+/** An agent's port when the coordinator listens on basePort: its declared port, shifted alike. */
+function portOf(agent: AgentName, basePort: number): number {
+  return basePort + catalog.agent(agent).port - catalog.agent('coordinator').port;
+}
 
 const repository = new URL('../../../', import.meta.url).pathname;
 
@@ -41,7 +42,7 @@ function objectStoreEnv(env: NodeJS.ProcessEnv): Record<string, string> {
 
 export interface FleetOptions {
   readonly agents?: readonly AgentName[];
-  /** The coordinator listens on basePort, the others on the next ports in AGENTS order. */
+  /** The coordinator listens on basePort, the others at their declared ports' offsets from it. */
   readonly basePort: number;
   /** Where each process writes its JSON log lines (one file per agent). */
   readonly logDir: string;
@@ -217,7 +218,7 @@ export async function startFleet(options: FleetOptions): Promise<Map<AgentName, 
   mkdirSync(options.logDir, { recursive: true });
   const fleet = new Map<AgentName, FleetProcess>();
   for (const agent of options.agents ?? AGENTS) {
-    fleet.set(agent, new FleetProcess(agent, options.basePort + AGENTS.indexOf(agent), options));
+    fleet.set(agent, new FleetProcess(agent, portOf(agent, options.basePort), options));
   }
   for (const process of fleet.values()) process.start();
   try {

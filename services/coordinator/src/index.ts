@@ -1,4 +1,3 @@
-export { buildApp, type CoordinatorDeps } from './app.ts';
 export { ClaimArbiter, type ClaimArbiterOptions } from './claims/claim-arbiter.ts';
 export { ClaimBoard, type ClaimView } from './claims/claim-board.ts';
 export { ClaimLedger, DEFAULT_CLAIM_POLICY, type ClaimPolicy } from './claims/ledger.ts';

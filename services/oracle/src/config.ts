@@ -1,33 +1,45 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import { configFragment, type ConfigOf } from '@paxfleet/core';
 import { RateLimiter } from '@paxfleet/models';
-import { loadConfig, type Env, type ServiceLogger } from '@paxfleet/service';
+import type { ServiceLogger } from '@paxfleet/service';
 import { AuditApiClient } from './audit-api.ts';
 import { LocalKeywordRecommender, type KeywordSource } from './keywords.ts';
 
-/** The oracle's own settings, next to the agent kit's (MAX_EVENT_AGE_MS, BLOB_DIR...). */
-export const oracleConfigSchema = Type.Object(
-  {
-    /** Unset: keywords are ranked locally, with no network. */
-    AUDIT_API_URL: Type.Optional(
-      Type.String({
-        pattern: '^https?://[^\\s]+$',
-        errorMessage: 'must be an http:// or https:// URL',
-      }),
-    ),
-    AUDIT_API_KEY: Type.Optional(Type.String({ minLength: 1 })),
-    AUDIT_API_TIMEOUT_MS: Type.Integer({ minimum: 100, default: 10_000 }),
-    AUDIT_API_REQUESTS_PER_SECOND: Type.Number({ exclusiveMinimum: 0, default: 1 }),
-    AUDIT_API_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 10, default: 5 }),
-  },
-  { additionalProperties: false },
-);
+/** The oracle's own variables, next to every agent's (MAX_EVENT_AGE_MS, BLOB_STORE...). */
+export const oracleConfig = configFragment('Oracle', {
+  AUDIT_API_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^\\s]+$',
+      errorMessage: 'must be an http:// or https:// URL',
+      description:
+        'The SEO audit API that ranks keywords; unset, they are ranked locally, with no network.',
+    }),
+  ),
+  AUDIT_API_KEY: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'The bearer token of the audit API, if it needs one.',
+    }),
+  ),
+  AUDIT_API_TIMEOUT_MS: Type.Integer({
+    minimum: 100,
+    default: 10_000,
+    description: 'The longest one audit API call may take.',
+  }),
+  AUDIT_API_REQUESTS_PER_SECOND: Type.Number({
+    exclusiveMinimum: 0,
+    default: 1,
+    description: 'Audit API calls started per second by this instance.',
+  }),
+  AUDIT_API_MAX_ATTEMPTS: Type.Integer({
+    minimum: 1,
+    maximum: 10,
+    default: 5,
+    description: 'Tries per audit API call, honouring Retry-After.',
+  }),
+});
 
-export type OracleConfig = Static<typeof oracleConfigSchema>;
-
-/** Validated at boot; a bad value stops the oracle with a message naming the variable. */
-export function loadOracleConfig(env: Env): Readonly<OracleConfig> {
-  return loadConfig(oracleConfigSchema, env);
-}
+export type OracleConfig = ConfigOf<typeof oracleConfig>;
 
 /** The API's backoff ceiling, also the longest Retry-After honoured (see AuditApiClient). */
 const MAX_RETRY_DELAY_MS = 30_000;

@@ -1,11 +1,6 @@
 export { AuditApiClient, DEFAULT_MAX_RETRY_AFTER_MS, type AuditApiOptions } from './audit-api.ts';
 export { auditContent, auditResearch, CHECKED_KEYWORDS, type Audit } from './audit.ts';
-export {
-  keywordSourceFromConfig,
-  loadOracleConfig,
-  oracleConfigSchema,
-  type OracleConfig,
-} from './config.ts';
+export { keywordSourceFromConfig, oracleConfig, type OracleConfig } from './config.ts';
 export {
   LocalKeywordRecommender,
   mentions,

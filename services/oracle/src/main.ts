@@ -1,14 +1,11 @@
 import { runAgentService } from '@paxfleet/agent-kit';
 import { eventRegistry } from '@paxfleet/events';
-import { keywordSourceFromConfig, loadOracleConfig } from './config.ts';
+import { keywordSourceFromConfig, oracleConfig } from './config.ts';
 import { LogHeadWatch } from './log-head-watch.ts';
 import { NewestEvents, oracleAgent } from './oracle-agent.ts';
 
-const tenMinutes = 600_000;
-const oracleConfig = loadOracleConfig(process.env);
-
 await runAgentService(
-  { name: 'oracle', port: 7076, claims: false, maxEventAgeMs: tenMinutes },
+  'oracle',
   ({ config, logger, connection, onStart, onShutdown }) => {
     const newest = new NewestEvents();
     const clientId = `${config.AGENT_ID}-${config.INSTANCE_ID}-log-head`;
@@ -21,7 +18,7 @@ await runAgentService(
     });
     onStart(() => watch.start());
     onShutdown('log head watch', () => watch.close());
-    const keywords = keywordSourceFromConfig(oracleConfig, logger);
+    const keywords = keywordSourceFromConfig(config, logger);
     logger.info('oracle keyword source', { source: keywords.name });
     return oracleAgent({
       name: config.AGENT_ID,
@@ -31,4 +28,5 @@ await runAgentService(
       lookahead: watch,
     });
   },
+  { config: oracleConfig },
 );

@@ -1,14 +1,6 @@
 import { runAgentService } from '@paxfleet/agent-kit';
-import { FORMATS, writerAgent } from '@paxfleet/writing';
+import { writerAgent } from '@paxfleet/writing';
 
-const hour = 3_600_000;
-
-await runAgentService(
-  { name: 'sales', port: 7073, claims: true, maxEventAgeMs: hour },
-  ({ config }) =>
-    writerAgent({
-      name: config.AGENT_ID,
-      format: FORMATS.sales,
-      maxEventAgeMs: config.MAX_EVENT_AGE_MS,
-    }),
+await runAgentService('sales', ({ config, agent }) =>
+  writerAgent({ name: config.AGENT_ID, agent, maxEventAgeMs: config.MAX_EVENT_AGE_MS }),
 );

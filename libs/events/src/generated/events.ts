@@ -1166,7 +1166,7 @@ export const schemaSources: Record<string, Record<number, AvroSchema>> = {
 };
 
 export const catalogSource: unknown = {
-  "$comment": "The topic catalog: the one source for local topics, Kubernetes KafkaTopic manifests and ACLs. Durations use ms, s, m, h or d; \"forever\" keeps records indefinitely. retention is how long Kafka serves a record (retention.ms); where the cluster has tiered storage, tiers.hot is how long it stays on broker disks (local.retention.ms) before only the remote (warm) tier has it; tiers.archive is how long the cold archive outside Kafka keeps it. blobPrefix names the object-store prefix of the bodies a topic's records reference; those blobs are kept as long as the longest of retention and tiers.archive.",
+  "$comment": "The topic catalog: the one source for local topics, Kubernetes KafkaTopic manifests and ACLs. Durations use ms, s, m, h or d; \"forever\" keeps records indefinitely. retention is how long Kafka serves a record (retention.ms); where the cluster has tiered storage, tiers.hot is how long it stays on broker disks (local.retention.ms) before only the remote (warm) tier has it; tiers.archive is how long the cold archive outside Kafka keeps it. blobPrefix names the object-store prefix of the bodies a topic's records reference; those blobs are kept as long as the longest of retention and tiers.archive. agents declares each service once: its one-line summary, its port on one machine, its consumer group, what it consumes and produces, maxEventAge (MAX_EVENT_AGE_MS's default) and, for a writer, the format it writes; the fleet launcher, the services' defaults, the chart check, the k8s users and the README's service table come from it.",
   "defaults": {
     "replicationFactor": 3,
     "minInsyncReplicas": 2
@@ -1279,6 +1279,8 @@ export const catalogSource: unknown = {
   ],
   "agents": {
     "coordinator": {
+      "summary": "takes task submissions (POST /research, POST /tasks) onto research-tasks and decides every claim",
+      "port": 7070,
       "group": "paxfleet-coordinator",
       "consumes": [
         "claim-requests",
@@ -1293,6 +1295,8 @@ export const catalogSource: unknown = {
       "describesAllGroups": true
     },
     "research": {
+      "summary": "analyses each research task with the model",
+      "port": 7071,
       "group": "paxfleet-research",
       "consumes": [
         "research-tasks"
@@ -1302,9 +1306,12 @@ export const catalogSource: unknown = {
         "agent-progress",
         "agent-activity",
         "dead-letters"
-      ]
+      ],
+      "maxEventAge": "1h"
     },
     "marketing": {
+      "summary": "writes a blog post from an analysis, when its claim on the topic is granted",
+      "port": 7072,
       "group": "paxfleet-marketing",
       "consumes": [
         "research-events",
@@ -1316,9 +1323,17 @@ export const catalogSource: unknown = {
         "agent-progress",
         "agent-activity",
         "dead-letters"
-      ]
+      ],
+      "maxEventAge": "1h",
+      "format": {
+        "id": "blog_post",
+        "noun": "blog post",
+        "audience": "readers of the corporate blog"
+      }
     },
     "sales": {
+      "summary": "writes a prospect deck from an analysis, when its claim on the topic is granted",
+      "port": 7073,
       "group": "paxfleet-sales",
       "consumes": [
         "research-events",
@@ -1330,9 +1345,17 @@ export const catalogSource: unknown = {
         "agent-progress",
         "agent-activity",
         "dead-letters"
-      ]
+      ],
+      "maxEventAge": "1h",
+      "format": {
+        "id": "prospect_deck",
+        "noun": "prospect deck",
+        "audience": "prospects evaluating us"
+      }
     },
     "content": {
+      "summary": "writes a newsletter issue from an analysis, when its claim on the topic is granted",
+      "port": 7074,
       "group": "paxfleet-content",
       "consumes": [
         "research-events",
@@ -1344,9 +1367,17 @@ export const catalogSource: unknown = {
         "agent-progress",
         "agent-activity",
         "dead-letters"
-      ]
+      ],
+      "maxEventAge": "1h",
+      "format": {
+        "id": "newsletter",
+        "noun": "newsletter issue",
+        "audience": "subscribers of our technical newsletter"
+      }
     },
     "seo": {
+      "summary": "reports keywords and readability for each piece of content",
+      "port": 7075,
       "group": "paxfleet-seo",
       "consumes": [
         "content-results"
@@ -1356,9 +1387,12 @@ export const catalogSource: unknown = {
         "agent-progress",
         "agent-activity",
         "dead-letters"
-      ]
+      ],
+      "maxEventAge": "1d"
     },
     "oracle": {
+      "summary": "audits research and content against the newest events and an audit API",
+      "port": 7076,
       "group": "paxfleet-oracle",
       "consumes": [
         "research-events",
@@ -1369,7 +1403,8 @@ export const catalogSource: unknown = {
         "agent-progress",
         "agent-activity",
         "dead-letters"
-      ]
+      ],
+      "maxEventAge": "10m"
     }
   }
 };

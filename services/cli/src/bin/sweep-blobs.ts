@@ -2,12 +2,11 @@
 // by the retention the topic catalog gives their prefix (blobPrefix). Configured
 // like the agents: BLOB_STORE, BLOB_DIR or BLOB_S3_* and the AWS credentials.
 // For object stores without lifecycle rules; on S3, the chart's rule does the same.
-import { Type } from '@sinclair/typebox';
-import { blobConfigProperties, blobStoreFromConfig } from '@paxfleet/agent-kit';
+import { blobConfig, blobStoreFromConfig } from '@paxfleet/agent-kit';
+import { loadConfig } from '@paxfleet/core';
 import { blobRetentions, eventRegistry, sweepBlobs } from '@paxfleet/events';
-import { loadConfig } from '@paxfleet/service';
 
-const store = blobStoreFromConfig(loadConfig(Type.Object(blobConfigProperties()), process.env));
+const store = blobStoreFromConfig(loadConfig(blobConfig, process.env));
 if (!store) {
   console.error('BLOB_STORE is none: bodies ride inline, there are no blobs to sweep');
   process.exit(2);

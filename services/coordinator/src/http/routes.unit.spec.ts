@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import type { ClaimRecord, EventProducer } from '@paxfleet/events';
-import { ReadinessRegistry } from '@paxfleet/service';
+import { loadConfig } from '@paxfleet/core';
+import { buildService, ReadinessRegistry, serviceConfig } from '@paxfleet/service';
 import { captureLogs } from '@paxfleet/service/testing';
-import { buildApp } from '../app.ts';
-import { loadCoordinatorConfig } from '../config.ts';
+import { coordinatorConfig } from '../config.ts';
+import { coordinatorRoutes } from './routes.ts';
 import { TaskRouter } from '../routing/task-router.ts';
 
 interface Sent {
@@ -49,17 +50,13 @@ function harness(lag = 0) {
     get: (key: string) =>
       key === record.work_key ? { current: record, history: [record] } : undefined,
   };
-  const config = loadCoordinatorConfig({});
-  const app = buildApp(
-    {
-      router,
-      board,
-      registry: new Registry(),
-      logger: captureLogs().logger,
-      readiness: new ReadinessRegistry(),
-    },
-    config,
-  );
+  const app = buildService({
+    config: loadConfig(serviceConfig({ serviceName: 'coordinator', port: 7070 }), {}),
+    logger: captureLogs().logger,
+    registry: new Registry(),
+    readiness: new ReadinessRegistry(),
+    routes: coordinatorRoutes({ router, board }),
+  });
   return { app, sent };
 }
 
@@ -156,6 +153,6 @@ describe('coordinator HTTP', () => {
 
 describe('coordinator config', () => {
   it('names the variable that is wrong', () => {
-    assert.throws(() => loadCoordinatorConfig({ MAX_TASK_LAG: 'lots' }), /MAX_TASK_LAG/);
+    assert.throws(() => loadConfig(coordinatorConfig, { MAX_TASK_LAG: 'lots' }), /MAX_TASK_LAG/);
   });
 });

@@ -1,0 +1,138 @@
+import type { FastifyInstance } from 'fastify';
+import { Registry } from 'prom-client';
+import {
+  composeConfig,
+  loadConfig,
+  unknownVariables,
+  type ConfigFragment,
+  type Env,
+} from '@paxfleet/core';
+import {
+  createKafka,
+  kafkaConfig,
+  kafkaConnectionFromConfig,
+  waitForBroker,
+  type Kafka,
+  type KafkaConfig,
+  type KafkaConnection,
+} from '@paxfleet/kafka';
+import { ConsumerLagMonitor } from '@paxfleet/lag';
+import { buildService } from './app.ts';
+import { bootService } from './boot.ts';
+import { ReadinessRegistry } from './health.ts';
+import { createLogger, type ServiceLogger } from './logger.ts';
+import { runService, type ShutdownHook } from './service.ts';
+import { serviceConfig, type ServiceConfig } from './service-config.ts';
+
+export interface ServiceProcessOptions<C> {
+  /** The service's name, as in the topic catalog's agents. */
+  readonly name: string;
+  /** Local default port; Kubernetes sets PORT=8080. */
+  readonly port: number;
+  /** The service's own variables, beside the ones every service reads (service, Kafka). */
+  readonly config: ConfigFragment<C>;
+  /** Whose lag the service's /metrics shows: its own group, or every group (the coordinator). */
+  readonly lag: {
+    readonly groups: readonly string[] | 'all';
+    readonly endOffsetTopics?: readonly string[];
+  };
+}
+
+/** What a service's setup gets: the process's configuration, logger and shared clients. */
+export interface ServiceContext<C> {
+  readonly config: Readonly<C> & ServiceConfig & KafkaConfig;
+  readonly logger: ServiceLogger;
+  readonly connection: KafkaConnection;
+  /** The process's one Kafka client factory (librdkafka instances are made from it). */
+  readonly kafka: Kafka;
+  /** The registry /metrics serves. */
+  readonly metrics: Registry;
+  /** The checks /readyz runs. */
+  readonly readiness: ReadinessRegistry;
+  /** The consumer lag the service's /metrics shows, and backlog() for its own decisions. */
+  readonly lag: ConsumerLagMonitor;
+  /** Runs once the broker answers, in the order added (connect, join, follow). */
+  readonly onStart: (run: () => unknown) => void;
+  /** Runs on SIGTERM, in the order added, before the lag monitor closes. */
+  readonly onShutdown: (name: string, run: () => unknown) => void;
+}
+
+/** What a setup may add to the HTTP side: the service's own routes. */
+export interface ServiceSetup {
+  readonly routes?: (app: FastifyInstance) => void | Promise<void>;
+}
+
+/**
+ * The one way a paxfleet service process starts, the coordinator's and every agent's:
+ * the environment read once against all the service's variables (every bad one named in
+ * one error; a look-alike of a known name logged as a warning), the logger, the Kafka
+ * connection and client, /metrics with the consumer lag, /readyz, the HTTP side on PORT,
+ * the broker awaited, the setup's start hooks, and a drain in order on SIGTERM. A failure
+ * to start is one log line with its code and the fix, then exit 1.
+ */
+export function runServiceProcess<C>(
+  options: ServiceProcessOptions<C>,
+  setup: (context: ServiceContext<C>) => ServiceSetup | void | Promise<ServiceSetup | void>,
+  env: Env = process.env,
+): Promise<void> {
+  return bootService(options.name, async () => {
+    const fragment = composeConfig(
+      options.name,
+      serviceConfig({ serviceName: options.name, port: options.port }),
+      kafkaConfig,
+      options.config,
+    );
+    const config = loadConfig(fragment, env) as ServiceContext<C>['config'];
+    const logger = createLogger({ agent: config.AGENT_ID, level: config.LOG_LEVEL });
+    for (const { variable, suggestion } of unknownVariables(fragment, env)) {
+      logger.warn('unknown variable ignored', {
+        variable,
+        ...(suggestion && { did_you_mean: suggestion }),
+      });
+    }
+    const connection = kafkaConnectionFromConfig(
+      config,
+      `${config.AGENT_ID}-${config.INSTANCE_ID}`,
+    );
+    const metrics = new Registry();
+    const readiness = new ReadinessRegistry();
+    const lag = new ConsumerLagMonitor({
+      connection,
+      registry: metrics,
+      groups: options.lag.groups,
+      ...(options.lag.endOffsetTopics && { endOffsetTopics: options.lag.endOffsetTopics }),
+      onError: (error) =>
+        logger.warn('lag refresh failed', { code: error.code, error: error.message }),
+    });
+    const starts: (() => unknown)[] = [];
+    const shutdowns: ShutdownHook[] = [];
+    const extra = await setup({
+      config,
+      logger,
+      connection,
+      kafka: createKafka(connection, logger),
+      metrics,
+      readiness,
+      lag,
+      onStart: (run) => starts.push(run),
+      onShutdown: (name, run) => shutdowns.push({ name, run }),
+    });
+    const app = await buildService({
+      config,
+      logger,
+      registry: metrics,
+      readiness,
+      ...(extra?.routes && { routes: extra.routes }),
+    });
+    await runService(app, {
+      host: config.HOST,
+      port: config.PORT,
+      logger,
+      start: async (signal) => {
+        await waitForBroker(connection, { signal, logger });
+        for (const run of starts) await run();
+      },
+      onShutdown: [...shutdowns, { name: 'lag monitor', run: () => lag.close() }],
+    });
+  });
+}

@@ -1,0 +1,20 @@
+import type { TopicCatalog } from '@paxfleet/events';
+import type { RoutingTable, TaskRoute } from './task-router.ts';
+
+/**
+ * The task types the coordinator accepts, from the topic catalog: each agent that
+ * consumes a topic of research tasks the coordinator writes is a type, by its name, and
+ * its consumer group's backlog decides whether it takes more.
+ */
+export function taskRoutes(catalog: TopicCatalog): RoutingTable {
+  const table: Record<string, TaskRoute> = {};
+  for (const topic of catalog.agent('coordinator').produces) {
+    if (catalog.topic(topic).valueSchema !== 'research-task') continue;
+    for (const agent of catalog.agents) {
+      if (agent.consumes.includes(topic)) {
+        table[agent.name] = { topic: topic as TaskRoute['topic'], group: agent.group };
+      }
+    }
+  }
+  return table;
+}
