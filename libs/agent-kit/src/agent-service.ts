@@ -74,6 +74,22 @@ export interface AgentSetup<C> {
 
 const noSettings: ConfigFragment<Record<never, never>> = configFragment('none', {});
 
+/** What an agent reads besides every service's variables: every agent's, claims' if it claims, the blob store's, the model's and its own. */
+export function agentServiceConfig<C = Record<never, never>>(
+  agent: AgentSpec,
+  own?: ConfigFragment<C>,
+) {
+  const claiming = agent.claims ? [claimConfig] : [];
+  return composeConfig(
+    agent.name,
+    agentConfig(agent),
+    ...claiming,
+    blobConfig,
+    modelConfig,
+    own ?? (noSettings as ConfigFragment<C>),
+  );
+}
+
 /**
  * The whole entry point of an agent process, declared by its name in the topic catalog:
  * the service process (config, Kafka, /healthz, /readyz, /metrics with its lag, drain on
@@ -86,13 +102,11 @@ export function runAgentService<K extends TopicName, C = Record<never, never>>(
 ): Promise<void> {
   const registry = eventRegistry();
   const agent = registry.catalog.agent(name);
-  const own = options.config ?? (noSettings as ConfigFragment<C>);
-  const claiming = agent.claims ? [claimConfig] : [];
   return runServiceProcess(
     {
       name,
       port: agent.port,
-      config: composeConfig(name, agentConfig(agent), ...claiming, blobConfig, modelConfig, own),
+      config: agentServiceConfig(agent, options.config),
       lag: { groups: [agent.group] },
     },
     (context) => {

@@ -15,6 +15,7 @@ export {
 export {
   DEFAULT_AGENT_CONCURRENCY,
   agentConfig,
+  agentServiceConfig,
   runAgentService,
   type AgentSetup,
 } from './agent-service.ts';

@@ -197,6 +197,8 @@ export interface ConfigReferenceRow {
   readonly accepts: string;
   /** The default as text, "" when the variable is required or optional without one. */
   readonly default: string;
+  /** Whether the default is said in words (documentedDefault) rather than a value. */
+  readonly documented: boolean;
   readonly required: boolean;
   readonly description: string;
 }
@@ -225,6 +227,7 @@ export function configReference(fragment: ConfigFragment<unknown>): ConfigRefere
               : typeof value === 'string'
                 ? value
                 : JSON.stringify(value),
+      documented: typeof documented === 'string',
       required: required.has(variable) && value === undefined,
       description: typeof keywords.description === 'string' ? keywords.description : '',
     };

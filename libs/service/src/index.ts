@@ -1,6 +1,7 @@
 export { bootService, startFailureFields, type BootOptions } from './boot.ts';
 export {
   runServiceProcess,
+  serviceProcessConfig,
   type ServiceContext,
   type ServiceProcessOptions,
   type ServiceSetup,

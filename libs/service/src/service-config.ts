@@ -24,11 +24,13 @@ export function serviceConfig(defaults: ServiceConfigDefaults) {
     SERVICE_NAME: Type.String({
       ...identifier,
       default: defaults.serviceName,
+      documentedDefault: "the service's name",
       description: 'The name in logs and traces.',
     }),
     AGENT_ID: Type.String({
       ...identifier,
       default: defaults.serviceName,
+      documentedDefault: "the service's name",
       description:
         'The agent id: the `producer` header of its records, its progress key, the prefix of its Kafka client ids.',
     }),
@@ -41,6 +43,7 @@ export function serviceConfig(defaults: ServiceConfigDefaults) {
       minimum: 1,
       maximum: 65535,
       default: defaults.port,
+      documentedDefault: "the service's port in schemas/topics.json",
       description: "The HTTP port; the chart sets 8080, a local run uses the agent's own.",
     }),
     LOG_LEVEL: Type.Union(

@@ -62,6 +62,18 @@ export interface ServiceSetup {
   readonly routes?: (app: FastifyInstance) => void | Promise<void>;
 }
 
+/** Every variable a service process reads: every service's, Kafka's and its own. */
+export function serviceProcessConfig<C>(
+  options: Pick<ServiceProcessOptions<C>, 'name' | 'port' | 'config'>,
+) {
+  return composeConfig(
+    options.name,
+    serviceConfig({ serviceName: options.name, port: options.port }),
+    kafkaConfig,
+    options.config,
+  );
+}
+
 /**
  * The one way a paxfleet service process starts, the coordinator's and every agent's:
  * the environment read once against all the service's variables (every bad one named in
@@ -76,12 +88,7 @@ export function runServiceProcess<C>(
   env: Env = process.env,
 ): Promise<void> {
   return bootService(options.name, async () => {
-    const fragment = composeConfig(
-      options.name,
-      serviceConfig({ serviceName: options.name, port: options.port }),
-      kafkaConfig,
-      options.config,
-    );
+    const fragment = serviceProcessConfig(options);
     const config = loadConfig(fragment, env) as ServiceContext<C>['config'];
     const logger = createLogger({ agent: config.AGENT_ID, level: config.LOG_LEVEL });
     for (const { variable, suggestion } of unknownVariables(fragment, env)) {

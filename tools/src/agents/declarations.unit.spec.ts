@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { eventRegistry } from '@paxfleet/events';
+import { repository } from '../repository.ts';
+import { agentDeclarationProblems, readFleetFiles } from './declarations.ts';
+
+const agents = eventRegistry().catalog.agents;
+
+describe('agent declarations', () => {
+  it('every agent of the catalog has its package, tsconfig reference and chart component, and no more', () => {
+    assert.deepEqual(agentDeclarationProblems(agents, readFleetFiles(repository)), []);
+  });
+
+  it('names what an eighth agent still lacks', () => {
+    const files = readFleetFiles(repository);
+    const eighth = { ...agents[1]!, name: 'newsletter', group: 'paxfleet-newsletter', port: 7077 };
+    assert.deepEqual(agentDeclarationProblems([...agents, eighth], files), [
+      'newsletter: services/newsletter/package.json naming @paxfleet/newsletter is missing',
+      'newsletter: the root tsconfig.json does not reference services/newsletter',
+      'newsletter: helm/paxfleet/values.yaml has no components.newsletter',
+    ]);
+  });
+
+  it('finds a chart component that watches another group or a topic it does not consume', () => {
+    const files = readFleetFiles(repository);
+    const values = files.chartValues as { components: Record<string, unknown> };
+    const chartValues = {
+      components: {
+        ...values.components,
+        seo: { autoscaling: { consumerGroup: 'paxfleet-research', topics: ['research-tasks'] } },
+        gone: {},
+      },
+    };
+    assert.deepEqual(agentDeclarationProblems(agents, { ...files, chartValues }), [
+      'seo: components.seo.autoscaling.consumerGroup is paxfleet-research, the catalog says paxfleet-seo',
+      'seo: components.seo.autoscaling.topics has research-tasks, which it does not consume',
+      'helm/paxfleet/values.yaml: components.gone is not an agent of schemas/topics.json',
+    ]);
+  });
+});

@@ -1,0 +1,88 @@
+import { agentServiceConfig } from '@paxfleet/agent-kit';
+import { configReference, type ConfigFragment } from '@paxfleet/core';
+import { coordinatorConfig } from '@paxfleet/coordinator';
+import type { TopicCatalog } from '@paxfleet/events';
+import { oracleConfig } from '@paxfleet/oracle';
+import { serviceProcessConfig } from '@paxfleet/service';
+
+/**
+ * Every service's whole configuration, as its entry point composes it: the coordinator's
+ * by runServiceProcess, each agent's by runAgentService with its own variables (the
+ * oracle's) when it has them.
+ */
+export function serviceConfigs(catalog: TopicCatalog): Map<string, ConfigFragment<unknown>> {
+  const own: Record<string, ConfigFragment<unknown>> = { oracle: oracleConfig };
+  return new Map(
+    catalog.agents.map((agent) => [
+      agent.name,
+      agent.name === 'coordinator'
+        ? serviceProcessConfig({ name: agent.name, port: agent.port, config: coordinatorConfig })
+        : serviceProcessConfig({
+            name: agent.name,
+            port: agent.port,
+            config: agentServiceConfig(agent, own[agent.name]),
+          }),
+    ]),
+  );
+}
+
+const cell = (text: string) => text.replaceAll('|', '\\|');
+
+/** docs/configuration.md: which sections each service reads, then every variable of each section. */
+export function renderConfigurationReference(catalog: TopicCatalog): string {
+  const configs = serviceConfigs(catalog);
+  const sections = new Map<string, ConfigFragment<unknown>>();
+  for (const config of configs.values()) {
+    for (const part of config.parts) {
+      if (Object.keys(part.properties).length > 0) sections.set(part.title, part);
+    }
+  }
+  const lines = [
+    '# Configuration reference',
+    '',
+    "<!-- Generated from the services' configuration schemas by `node --conditions=paxfleet-source tools/src/gen-docs.ts`; `make test` fails when it is out of date. -->",
+    '',
+    'Every service reads its whole configuration from the environment once, at start.',
+    'A bad value stops it with one `CONFIG_INVALID` line naming every bad variable and',
+    'what it accepts; a variable that shares its first word with one the service reads',
+    'but is not one of them (`MODEL_TIMEOUT`, `BLOB_S3_BUKET`) is logged as a warning,',
+    'with the name it most likely meant. An empty value counts as unset; a choice is',
+    'matched without regard to case.',
+    '',
+    "Besides these, tracing reads OpenTelemetry's standard variables",
+    '(`OTEL_EXPORTER_OTLP_ENDPOINT`, `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, `OTEL_SERVICE_NAME`,',
+    '`OTEL_RESOURCE_ATTRIBUTES`, `OTEL_BSP_SCHEDULE_DELAY`, `OTEL_SDK_DISABLED`; no endpoint, no',
+    "tracing), and the S3 blob store the AWS SDK's credential chain (`AWS_ACCESS_KEY_ID`,",
+    '`AWS_SECRET_ACCESS_KEY`, a web identity token, an instance role).',
+    '',
+    '| service | reads |',
+    '|---|---|',
+    ...[...configs].map(
+      ([name, config]) =>
+        `| ${name} | ${config.parts
+          .filter((part) => Object.keys(part.properties).length > 0)
+          .map((part) => part.title)
+          .join(', ')} |`,
+    ),
+  ];
+  for (const [title, part] of sections) {
+    lines.push(
+      '',
+      `## ${title}`,
+      '',
+      '| variable | accepts | default | description |',
+      '|---|---|---|---|',
+    );
+    for (const row of configReference(part)) {
+      const fallback = row.required
+        ? '(required)'
+        : row.documented || row.default === ''
+          ? row.default
+          : `\`${row.default}\``;
+      lines.push(
+        `| \`${row.variable}\` | ${cell(row.accepts)} | ${cell(fallback)} | ${cell(row.description)} |`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
