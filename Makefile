@@ -84,5 +84,5 @@ kafka-down: ## stop the local Kafka broker and delete its data
 	@scripts/kafka.sh down
 
 clean: ## remove build outputs (keeps downloaded tools)
-	@rm -rf node_modules libs/*/node_modules services/*/node_modules test/node_modules libs/*/dist services/*/dist test/dist
-	@rm -f libs/*/tsconfig.tsbuildinfo services/*/tsconfig.tsbuildinfo test/tsconfig.tsbuildinfo
+	@rm -rf node_modules libs/*/node_modules services/*/node_modules test/node_modules tools/node_modules libs/*/dist services/*/dist test/dist tools/dist
+	@rm -f libs/*/tsconfig.tsbuildinfo services/*/tsconfig.tsbuildinfo test/tsconfig.tsbuildinfo tools/tsconfig.tsbuildinfo

@@ -4,7 +4,7 @@
 # manifest under k8s/) is valid for Kubernetes and for the Strimzi, KEDA and
 # Prometheus Operator CRDs in strict mode; the generated KafkaTopics and
 # KafkaUsers match schemas/topics.json; rendered Deployments keep the probe,
-# resource and security rules (scripts/k8s/policy-check.mjs). Tools and schemas
+# resource and security rules (tools/src/policy-check.ts). Tools and schemas
 # come from .tools/ (scripts/k8s-tools.sh, a no-op once they are there).
 # Prints one line per check and ends with "N passed, M failed".
 set -euo pipefail
@@ -27,22 +27,11 @@ trap 'rm -rf "$WORK"' EXIT
 # shellcheck source=scripts/lib/check.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/check.sh"
 
-# Multi-document YAML -> one JSON object per line, parsed by sigs.k8s.io/yaml inside helm.
-yaml_docs_to_jsonl() { # in.yaml out.jsonl
-  local chart="$WORK/yaml-to-json"
-  rm -rf "$chart" && mkdir -p "$chart/templates" "$chart/files"
-  printf 'apiVersion: v2\nname: yaml-to-json\nversion: 0.0.0\n' >"$chart/Chart.yaml"
-  cp "$1" "$chart/files/in.yaml" || return 1
-  cat >"$chart/templates/out.yaml" <<'EOF'
-{{- range $doc := regexSplit "(?m)^---[ \t]*$" (.Files.Get "files/in.yaml") -1 }}
-{{- $object := fromYaml $doc }}
-{{- if hasKey $object "Error" }}{{ fail (printf "not YAML: %s" $object.Error) }}{{ end }}
-{{- if $object }}
-{{ toJson $object }}
-{{- end }}
-{{- end }}
-EOF
-  "$HELM" template yaml-to-json "$chart" | grep '^{' >"$2"
+# The repository's own checks, run from their TypeScript sources in tools/.
+tool() { # name args...
+  local name="$1"
+  shift
+  node --conditions=paxfleet-source "tools/src/$name.ts" "$@"
 }
 
 render() { # values-file out.yaml
@@ -54,8 +43,7 @@ policy() { # values-file [flags]
   shift
   base="$(basename "$values" .yaml)"
   render "$values" "$WORK/$base.yaml" || return 1
-  yaml_docs_to_jsonl "$WORK/$base.yaml" "$WORK/$base.jsonl" || return 1
-  node scripts/k8s/policy-check.mjs "$base" "$@" <"$WORK/$base.jsonl"
+  tool policy-check "$base" "$@" <"$WORK/$base.yaml"
 }
 
 template_conforms() { # values-file
@@ -117,6 +105,6 @@ done
 check "policy refuses bodies in a pod-local directory" policy_refuses_pod_local_blobs
 check "blobs.store=s3 without a bucket refuses to render" refuses_s3_without_bucket
 check "kubeconform -strict k8s/" "$KUBECONFORM" "${KUBECONFORM_ARGS[@]}" k8s
-check "k8s/topics and k8s/users match schemas/topics.json" node scripts/gen-k8s-topics.mjs --check
+check "k8s/topics and k8s/users match schemas/topics.json" tool gen-k8s-topics --check
 
 check_summary

