@@ -18,12 +18,22 @@ import {
   runAnalysisProcessor,
   writeNumberedTasks,
 } from '@paxfleet/events/testing';
+import { Type } from '@sinclair/typebox';
+import { configFragment, loadConfig } from '@paxfleet/core';
 import { kafkaConnectionFromEnv, PartitionReader } from '@paxfleet/kafka';
 import { testKafka, uniqueName, withAdmin } from '@paxfleet/kafka/testing';
 import { confluentLoop, kafkajsLoop, platformaticLoop, type LoopOptions } from './js-loops.ts';
 
-const records = Number(process.env.BENCH_PEER_RECORDS ?? 100_000);
-const repeats = Number(process.env.BENCH_REPEATS ?? 3);
+const settings = loadConfig(
+  configFragment('Peers benchmark', {
+    BENCH_PEER_RECORDS: Type.Integer({ minimum: 1, default: 100_000 }),
+    BENCH_REPEATS: Type.Integer({ minimum: 1, default: 3 }),
+    BENCH_LOOPS: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+  }),
+  process.env,
+);
+const records = settings.BENCH_PEER_RECORDS;
+const repeats = settings.BENCH_REPEATS;
 const perTransaction = 100;
 const partitions = 6;
 const repository = new URL('../../', import.meta.url).pathname;
@@ -255,7 +265,7 @@ const loops: { name: string; run: () => Promise<number> }[] = [
   { name: `paxfleet ExactlyOnceProcessor`, run: paxfleet },
 ];
 // BENCH_LOOPS (comma-separated name prefixes, e.g. "Java,paxfleet") runs only those.
-const only = process.env.BENCH_LOOPS?.split(',').filter(Boolean);
+const only = settings.BENCH_LOOPS;
 const chosen = loops.filter((loop) => !only || only.some((prefix) => loop.name.startsWith(prefix)));
 // Round after round of every loop, not each loop's repeats in a row: the broker gets
 // faster as it warms up, and no loop should get only its cold or only its warm runs.

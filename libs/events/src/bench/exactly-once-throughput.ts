@@ -1,11 +1,23 @@
 // Throughput of the exactly-once processor on the broker in KAFKA_BROKERS at
 // several transaction sizes: every run processes the same input into a fresh
 // output topic and reports records per second from first to last commit.
+import { Type } from '@sinclair/typebox';
+import { configFragment, loadConfig } from '@paxfleet/core';
 import { testKafka } from '@paxfleet/kafka/testing';
 import { isolatedTopics, runAnalysisProcessor, writeNumberedTasks } from '../testing.ts';
 
-const records = Number(process.env.BENCH_RECORDS ?? 20_000);
-const batchSizes = (process.env.BENCH_BATCH_SIZES ?? '1,10,100,500').split(',').map(Number);
+const settings = loadConfig(
+  configFragment('Transaction size sweep', {
+    BENCH_RECORDS: Type.Integer({ minimum: 1, default: 20_000 }),
+    BENCH_BATCH_SIZES: Type.Array(Type.Integer({ minimum: 1 }), {
+      minItems: 1,
+      default: [1, 10, 100, 500],
+    }),
+  }),
+  process.env,
+);
+const records = settings.BENCH_RECORDS;
+const batchSizes = settings.BENCH_BATCH_SIZES;
 const kafka = testKafka('eos-bench');
 
 const topics = isolatedTopics(['research-tasks', 'research-events', 'dead-letters']);

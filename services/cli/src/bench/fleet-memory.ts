@@ -10,12 +10,21 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Type } from '@sinclair/typebox';
+import { configFragment } from '@paxfleet/core';
 import { AGENTS, startFleet, stopFleet, type AgentName, type FleetProcess } from '../fleet.ts';
-import { positiveInteger, ResultWatch, submitAll } from './workflows.ts';
+import { benchSettings, ResultWatch, submitAll } from './workflows.ts';
 
-const idleSeconds = positiveInteger('BENCH_IDLE_SECONDS', 15);
-const workflows = positiveInteger('BENCH_MEMORY_WORKFLOWS', 300);
-const latencyMs = positiveInteger('MODEL_OFFLINE_LATENCY_MS', 200);
+const settings = benchSettings(
+  configFragment('Memory benchmark', {
+    BENCH_IDLE_SECONDS: Type.Integer({ minimum: 1, default: 15 }),
+    BENCH_MEMORY_WORKFLOWS: Type.Integer({ minimum: 1, default: 300 }),
+    MODEL_OFFLINE_LATENCY_MS: Type.Integer({ minimum: 1, default: 200 }),
+  }),
+);
+const idleSeconds = settings.BENCH_IDLE_SECONDS;
+const workflows = settings.BENCH_MEMORY_WORKFLOWS;
+const latencyMs = settings.MODEL_OFFLINE_LATENCY_MS;
 if (!process.env.OTEL_EXPORTER_OTLP_ENDPOINT) {
   console.error('OTEL_EXPORTER_OTLP_ENDPOINT is not set: memory is measured with tracing on');
   process.exit(2);

@@ -8,14 +8,24 @@
 //   (default 20) for concurrency 1: one event at a time, a full burst takes most of an hour.
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { Type } from '@sinclair/typebox';
 import { DEFAULT_AGENT_CONCURRENCY } from '@paxfleet/agent-kit';
+import { configFragment } from '@paxfleet/core';
 import { startFleet, stopFleet, type FleetProcess } from '../fleet.ts';
-import { positiveInteger, ResultWatch, submitAll } from './workflows.ts';
+import { benchSettings, ResultWatch, submitAll } from './workflows.ts';
 
-const latencyMs = positiveInteger('MODEL_OFFLINE_LATENCY_MS', 1000);
-const burst = positiveInteger('BENCH_WORKFLOWS', 1000);
-const serialBurst = positiveInteger('BENCH_SERIAL_WORKFLOWS', 20);
-const concurrency = positiveInteger('AGENT_CONCURRENCY', DEFAULT_AGENT_CONCURRENCY);
+const settings = benchSettings(
+  configFragment('Fleet benchmark', {
+    MODEL_OFFLINE_LATENCY_MS: Type.Integer({ minimum: 1, default: 1000 }),
+    BENCH_WORKFLOWS: Type.Integer({ minimum: 1, default: 1000 }),
+    BENCH_SERIAL_WORKFLOWS: Type.Integer({ minimum: 1, default: 20 }),
+    AGENT_CONCURRENCY: Type.Integer({ minimum: 1, default: DEFAULT_AGENT_CONCURRENCY }),
+  }),
+);
+const latencyMs = settings.MODEL_OFFLINE_LATENCY_MS;
+const burst = settings.BENCH_WORKFLOWS;
+const serialBurst = settings.BENCH_SERIAL_WORKFLOWS;
+const concurrency = settings.AGENT_CONCURRENCY;
 const repository = new URL('../../../../', import.meta.url).pathname;
 const runDir = join(
   repository,

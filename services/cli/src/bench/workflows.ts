@@ -1,18 +1,18 @@
 // What the fleet benchmarks share: their settings, submitting research requests to the
 // coordinator and watching content-results for the workflows they started.
+import { ConfigError, loadConfig, type ConfigFragment } from '@paxfleet/core';
 import { eventRegistry, TopicReader } from '@paxfleet/events';
 import { kafkaConnectionFromEnv } from '@paxfleet/kafka';
 
-/** A benchmark setting from the environment; a bad value stops the benchmark naming it. */
-export function positiveInteger(name: string, fallback: number): number {
-  const text = process.env[name];
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < 1) {
-    console.error(`${name} must be a positive integer (got "${text}")`);
+/** A benchmark's settings from the environment; a bad value stops it naming every bad one. */
+export function benchSettings<C>(fragment: ConfigFragment<C>): Readonly<C> {
+  try {
+    return loadConfig(fragment, process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
     process.exit(2);
   }
-  return value;
 }
 
 /** Submits one research request, honouring 429 and Retry-After; resolves with when it was accepted. */
