@@ -1,14 +1,10 @@
 import { Type } from '@sinclair/typebox';
-import { configFragment, type ConfigOf } from '@paxfleet/core';
+import { configFragment, requiredWhen, type ConfigOf } from '@paxfleet/core';
 import { Bodies, DEFAULT_INLINE_MAX_BYTES, FileBlobStore, type BlobStore } from '@paxfleet/events';
 import { S3BlobStore } from '@paxfleet/events/s3';
 
-const requiredFor =
-  (store: 'file' | 's3', variable: 'BLOB_DIR' | 'BLOB_S3_BUCKET') =>
-  (config: Partial<Record<'BLOB_STORE' | typeof variable, unknown>>) =>
-    config.BLOB_STORE === store && !config[variable]
-      ? { variable, problem: `is required when BLOB_STORE=${store}` }
-      : undefined;
+const requiredFor = (store: 'file' | 's3', variable: string) =>
+  requiredWhen(variable, (config) => config.BLOB_STORE === store, `when BLOB_STORE=${store}`);
 
 /**
  * Where bodies too large to ride inline go. BLOB_STORE=none (the default) keeps every

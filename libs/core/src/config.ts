@@ -22,6 +22,24 @@ export class ConfigError extends CodedError<ConfigErrorCode> {
 export type ConfigRule<C> = (config: Partial<C>) => ConfigProblem | undefined;
 
 /**
+ * The rule "`variable` is required when …": `applies` says when, `when` how the problem
+ * puts it ("when BLOB_STORE=s3"), from the configuration if it depends on a value.
+ */
+export function requiredWhen(
+  variable: string,
+  applies: (config: Readonly<Record<string, unknown>>) => boolean,
+  when: string | ((config: Readonly<Record<string, unknown>>) => string),
+): <C>(config: Partial<C>) => ConfigProblem | undefined {
+  return (config) => {
+    const values = config as Readonly<Record<string, unknown>>;
+    const missing = values[variable] === undefined || values[variable] === '';
+    return applies(values) && missing
+      ? { variable, problem: `is required ${typeof when === 'string' ? when : when(values)}` }
+      : undefined;
+  };
+}
+
+/**
  * The variables one part of the code reads (the Kafka connection, the model, the blob
  * store...), each a TypeBox schema with its default and description, and the rules across
  * them. A service composes the fragments it needs and reads the environment once. `C` is

@@ -7,6 +7,7 @@ import {
   configFragment,
   configReference,
   loadConfig,
+  requiredWhen,
   unknownVariables,
   type ConfigFragment,
   type Env,
@@ -165,13 +166,11 @@ describe('rules across variables', () => {
       KAFKA_SASL_USERNAME: Type.Optional(Type.String({ minLength: 1 })),
       KAFKA_PORT: Type.Integer({ default: 9092 }),
     },
-    (config) =>
-      config.KAFKA_SECURITY_PROTOCOL === 'sasl_ssl' && !config.KAFKA_SASL_USERNAME
-        ? {
-            variable: 'KAFKA_SASL_USERNAME',
-            problem: 'is required when KAFKA_SECURITY_PROTOCOL is sasl_ssl',
-          }
-        : undefined,
+    requiredWhen(
+      'KAFKA_SASL_USERNAME',
+      (config) => config.KAFKA_SECURITY_PROTOCOL === 'sasl_ssl',
+      'when KAFKA_SECURITY_PROTOCOL is sasl_ssl',
+    ),
   );
 
   it('reports a broken rule together with every bad variable', () => {

@@ -5,6 +5,7 @@ export {
   configFragment,
   configReference,
   loadConfig,
+  requiredWhen,
   unknownVariables,
   type ConfigErrorCode,
   type ConfigFragment,

@@ -23,6 +23,7 @@ export {
   type TopicSpec,
 } from './catalog.ts';
 export { EventRegistry, eventRegistry } from './registry.ts';
+export { readSchemaSources, type SchemaSources } from './codegen.ts';
 export {
   HEADER,
   contextFromHeaders,

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { configFragment, loadConfig, type ConfigOf, type Env } from '@paxfleet/core';
+import { configFragment, loadConfig, requiredWhen, type ConfigOf, type Env } from '@paxfleet/core';
 
 export const SECURITY_PROTOCOLS = ['plaintext', 'ssl', 'sasl_plaintext', 'sasl_ssl'] as const;
 export type SecurityProtocol = (typeof SECURITY_PROTOCOLS)[number];
@@ -16,6 +16,13 @@ export interface KafkaConnection {
 }
 
 const usesSasl = (protocol: unknown) => typeof protocol === 'string' && protocol.startsWith('sasl');
+
+const requiredWithSasl = (variable: string) =>
+  requiredWhen(
+    variable,
+    (config) => usesSasl(config.KAFKA_SECURITY_PROTOCOL),
+    (config) => `when KAFKA_SECURITY_PROTOCOL is ${String(config.KAFKA_SECURITY_PROTOCOL)}`,
+  );
 
 /** The variables of the Kafka connection, read by every service. */
 export const kafkaConfig = configFragment(
@@ -49,20 +56,8 @@ export const kafkaConfig = configFragment(
       }),
     ),
   },
-  (config) =>
-    usesSasl(config.KAFKA_SECURITY_PROTOCOL) && !config.KAFKA_SASL_USERNAME
-      ? {
-          variable: 'KAFKA_SASL_USERNAME',
-          problem: `is required when KAFKA_SECURITY_PROTOCOL is ${config.KAFKA_SECURITY_PROTOCOL}`,
-        }
-      : undefined,
-  (config) =>
-    usesSasl(config.KAFKA_SECURITY_PROTOCOL) && !config.KAFKA_SASL_PASSWORD
-      ? {
-          variable: 'KAFKA_SASL_PASSWORD',
-          problem: `is required when KAFKA_SECURITY_PROTOCOL is ${config.KAFKA_SECURITY_PROTOCOL}`,
-        }
-      : undefined,
+  requiredWithSasl('KAFKA_SASL_USERNAME'),
+  requiredWithSasl('KAFKA_SASL_PASSWORD'),
 );
 
 export type KafkaConfig = ConfigOf<typeof kafkaConfig>;

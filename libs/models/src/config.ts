@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { configFragment, loadConfig, type ConfigOf, type Env } from '@paxfleet/core';
+import { configFragment, loadConfig, requiredWhen, type ConfigOf, type Env } from '@paxfleet/core';
 import type { ModelProvider } from './model-provider.ts';
 import { OfflineModelProvider } from './offline-provider.ts';
 import { OpenAICompatibleProvider } from './openai-provider.ts';
@@ -17,12 +17,12 @@ export const DEFAULT_MODEL_REQUESTS_PER_SECOND = 2;
 /** The offline provider calls nothing outside the process: only the limiter's queueing is kept. */
 export const DEFAULT_OFFLINE_REQUESTS_PER_SECOND = 1000;
 
-const requiredForOpenAI =
-  (variable: 'MODEL_BASE_URL' | 'MODEL_NAME') =>
-  (config: Partial<Record<'MODEL_PROVIDER' | typeof variable, unknown>>) =>
-    config.MODEL_PROVIDER === 'openai' && !config[variable]
-      ? { variable, problem: 'is required when MODEL_PROVIDER=openai' }
-      : undefined;
+const requiredForOpenAI = (variable: string) =>
+  requiredWhen(
+    variable,
+    (config) => config.MODEL_PROVIDER === 'openai',
+    'when MODEL_PROVIDER=openai',
+  );
 
 /** The variables of the model an agent calls. */
 export const modelConfig = configFragment(
