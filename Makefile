@@ -56,7 +56,7 @@ test-alerts: $(INSTALLED) ## promtool check/test of helm/paxfleet/files/alerts.y
 test-images: $(INSTALLED) ## each service's image bundle, built by the Dockerfile's commands, checked and started (no Docker)
 	@scripts/check-image-bundle.sh
 
-images: ## build paxfleet/<agent>:<version> for every agent (needs a Docker engine)
+images: $(INSTALLED) ## build paxfleet/<agent>:<version> for every agent of schemas/topics.json (needs a Docker engine)
 	@scripts/images.sh
 
 bench: build ## benchmarks on one local broker, S3 server and Jaeger (figures go in README.md)

@@ -9,7 +9,7 @@
 # image's CMD does. The npm registry is asked only for metadata not yet cached.
 #
 # Usage: scripts/check-image-bundle.sh [service...]
-# Default: every agent the chart deploys (helm/paxfleet/values.yaml components),
+# Default: every agent of the catalog (schemas/topics.json, as the chart deploys them),
 # about 6 s each once `make build` has compiled; coordinator, research and
 # content together use every library, for a quicker run.
 # Prints one line per check and ends with "N passed, M failed".
@@ -19,16 +19,12 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 [[ -d .tools/bin ]] && PATH="$ROOT/.tools/bin:$PATH"
 
-# The agents the chart deploys, in helm/paxfleet/values.yaml's `components`.
-chart_agents() {
-  awk '/^components:/ { on = 1; next } on && /^[^ #]/ { on = 0 } on && /^  [a-z][a-z0-9-]*:/ { sub(/^  /, ""); sub(/:.*/, ""); print }' \
-    helm/paxfleet/values.yaml
-}
-
 if [[ $# -gt 0 ]]; then
   services=("$@")
 else
-  mapfile -t services < <(chart_agents)
+  # The catalog's agents, in its order (the chart renders the same ones).
+  agents="$(node --conditions=paxfleet-source tools/src/list-agents.ts)"
+  mapfile -t services <<<"$agents"
 fi
 
 WORK="$(mktemp -d)"

@@ -2,8 +2,9 @@
 # The Kubernetes checks of `make test`, offline: the Helm chart lints, renders
 # with every value set in helm/paxfleet/ci/, and what it renders (and every
 # manifest under k8s/) is valid for Kubernetes and for the Strimzi, KEDA and
-# Prometheus Operator CRDs in strict mode; the generated KafkaTopics and
-# KafkaUsers match schemas/topics.json; rendered Deployments keep the probe,
+# Prometheus Operator CRDs in strict mode; the generated KafkaTopics,
+# KafkaUsers and chart files (files/agents.yaml, files/blob-retention.yaml)
+# match schemas/topics.json; rendered Deployments keep the probe,
 # resource and security rules (tools/src/policy-check.ts). Tools and schemas
 # come from .tools/ (scripts/k8s-tools.sh, a no-op once they are there).
 # Prints one line per check and ends with "N passed, M failed".
@@ -73,6 +74,15 @@ policy_refuses_pod_local_blobs() {
   grep -m1 -F "BLOB_STORE=file keeps bodies in /tmp/blobs on emptyDir, a pod-local directory other agents cannot read" "$WORK/pod-local.out"
 }
 
+# The chart's components are the catalog's agents: an override for any other name is refused.
+refuses_unknown_component() {
+  if "$HELM" template paxfleet "$CHART" --set components.newsletter.replicas=2 >"$WORK/unknown-component.out" 2>&1; then
+    echo "components.newsletter (no agent of schemas/topics.json) rendered"
+    return 1
+  fi
+  grep -F "components.newsletter: newsletter is not an agent of schemas/topics.json" "$WORK/unknown-component.out"
+}
+
 refuses_s3_without_bucket() {
   if "$HELM" template paxfleet "$CHART" --set blobs.store=s3 >"$WORK/no-bucket.out" 2>&1; then
     echo "blobs.store=s3 rendered without blobs.s3.bucket"
@@ -104,7 +114,8 @@ for values in "${value_sets[@]}"; do
 done
 check "policy refuses bodies in a pod-local directory" policy_refuses_pod_local_blobs
 check "blobs.store=s3 without a bucket refuses to render" refuses_s3_without_bucket
+check "a components key that is not an agent refuses to render" refuses_unknown_component
 check "kubeconform -strict k8s/" "$KUBECONFORM" "${KUBECONFORM_ARGS[@]}" k8s
-check "k8s/topics and k8s/users match schemas/topics.json" tool gen-k8s-topics --check
+check "k8s/topics, k8s/users and the chart's files/ match schemas/topics.json" tool gen-k8s-topics --check
 
 check_summary

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the image of every agent the chart deploys (helm/paxfleet/values.yaml
-# `components`), or of the services named as arguments, with the root Dockerfile:
+# Builds the image of every agent of the catalog (schemas/topics.json `agents`,
+# listed by tools/src/list-agents.ts; the chart deploys the same ones), or of the
+# services named as arguments, with the root Dockerfile:
 #   <IMAGE_REPOSITORY>/<service>:<version in services/<service>/package.json>
 # IMAGE_REPOSITORY defaults to paxfleet, the chart's image.repository.
 # Needs a running Docker engine (BuildKit); extra `docker build` flags can be
@@ -9,6 +10,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
+[[ -d .tools/bin ]] && PATH="$ROOT/.tools/bin:$PATH"
 REPOSITORY="${IMAGE_REPOSITORY:-paxfleet}"
 read -r -a extra_flags <<<"${DOCKER_BUILD_FLAGS:-}"
 
@@ -25,8 +27,9 @@ fi
 if [[ $# -gt 0 ]]; then
   services=("$@")
 else
-  mapfile -t services < <(awk '/^components:/ { on = 1; next } on && /^[^ #]/ { on = 0 }
-    on && /^  [a-z][a-z0-9-]*:/ { sub(/^  /, ""); sub(/:.*/, ""); print }' helm/paxfleet/values.yaml)
+  # The catalog's agents, read by @paxfleet/events (needs `make install`).
+  agents="$(node --conditions=paxfleet-source tools/src/list-agents.ts)"
+  mapfile -t services <<<"$agents"
 fi
 app_version="$(sed -n 's/^appVersion: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' helm/paxfleet/Chart.yaml)"
 

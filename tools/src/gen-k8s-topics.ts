@@ -1,5 +1,5 @@
-// Generates the Strimzi resources that follow from the topic catalog
-// (schemas/topics.json), so topics and ACLs are never written by hand:
+// Generates the Strimzi resources and chart files that follow from the topic catalog
+// (schemas/topics.json), so topics, ACLs and the chart's agents are never written by hand:
 //
 //   k8s/topics/<topic>.yaml                 KafkaTopic, for any cluster
 //   k8s/topics/tiered-storage/<topic>.yaml  the same topics for a cluster with
@@ -7,6 +7,9 @@
 //   k8s/users/<agent>.yaml                  KafkaUser with SCRAM-SHA-512 and ACLs
 //   helm/paxfleet/files/blob-retention.yaml the days the chart's S3 lifecycle rule keeps
 //                                           the blobs under each topic's blobPrefix
+//   helm/paxfleet/files/agents.yaml         the agents the chart renders, each with its
+//                                           consumer group and the topics KEDA scales it
+//                                           on (those it consumes that are not compacted)
 //
 //   node --conditions=paxfleet-source tools/src/gen-k8s-topics.ts           write the files
 //   node --conditions=paxfleet-source tools/src/gen-k8s-topics.ts --check   exit 1 naming every

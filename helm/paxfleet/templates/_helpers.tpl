@@ -27,11 +27,32 @@ app.kubernetes.io/part-of: paxfleet
 {{- end -}}
 
 {{/*
+The agents of schemas/topics.json, from files/agents.yaml (written by
+tools/src/gen-k8s-topics.ts), as YAML: name -> autoscaling.consumerGroup and
+autoscaling.topics. Fails when the file has no agents, or when `components` has a
+key that is not one of them (a typo, or an agent the catalog does not declare).
+  {{- $agents := include "paxfleet.agents" . | fromYaml }}
+*/}}
+{{- define "paxfleet.agents" -}}
+{{- $file := .Files.Get "files/agents.yaml" | fromYaml -}}
+{{- if or (hasKey $file "Error") (not $file.agents) -}}
+{{- fail "files/agents.yaml has no agents: run node --conditions=paxfleet-source tools/src/gen-k8s-topics.ts" -}}
+{{- end -}}
+{{- range $name, $_ := default dict .Values.components -}}
+{{- if not (hasKey $file.agents $name) -}}
+{{- fail (printf "components.%s: %s is not an agent of schemas/topics.json (the agents: %s)" $name $name (keys $file.agents | sortAlpha | join ", ")) -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $file.agents -}}
+{{- end -}}
+
+{{/*
 Component objects are rendered with a dict:
   .root      the chart's root context
   .name      the component (agent) name
   .fullname  <fullname>-<name>, the name of its objects
-  .c         `default` deep-merged with components.<name>
+  .c         `default`, the agent's entry in files/agents.yaml and components.<name>,
+             deep-merged in that order
 */}}
 {{- define "paxfleet.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "paxfleet.name" .root }}

@@ -37,9 +37,10 @@ interface Component {
 
 /**
  * What is missing or wrong for the services the catalog declares: each needs its package
- * under services/, a reference in the root tsconfig and a component in the chart whose
- * autoscaling watches its own group on topics it consumes; the chart has no component
- * the catalog does not declare.
+ * under services/ and a reference in the root tsconfig. The chart needs nothing per agent
+ * (its components come from files/agents.yaml, generated from the catalog), but an
+ * override under values.yaml's `components` must name an agent, and one that sets the
+ * autoscaling group or topics must keep to the agent's own group and topics it consumes.
  */
 export function agentDeclarationProblems(
   agents: readonly AgentSpec[],
@@ -47,7 +48,8 @@ export function agentDeclarationProblems(
 ): string[] {
   const problems: string[] = [];
   const components =
-    (files.chartValues as { components?: Record<string, Component> } | null)?.components ?? {};
+    (files.chartValues as { components?: Record<string, Component | null> } | null)?.components ??
+    {};
   for (const agent of agents) {
     if (!files.hasPackage(agent.name))
       problems.push(
@@ -57,12 +59,7 @@ export function agentDeclarationProblems(
       problems.push(
         `${agent.name}: the root tsconfig.json does not reference services/${agent.name}`,
       );
-    const component = components[agent.name];
-    if (!component) {
-      problems.push(`${agent.name}: helm/paxfleet/values.yaml has no components.${agent.name}`);
-      continue;
-    }
-    const autoscaling = component.autoscaling;
+    const autoscaling = components[agent.name]?.autoscaling;
     if (autoscaling?.consumerGroup !== undefined && autoscaling.consumerGroup !== agent.group)
       problems.push(
         `${agent.name}: components.${agent.name}.autoscaling.consumerGroup is ${autoscaling.consumerGroup}, the catalog says ${agent.group}`,

@@ -7,7 +7,7 @@ import { agentDeclarationProblems, readFleetFiles } from './declarations.ts';
 const agents = eventRegistry().catalog.agents;
 
 describe('agent declarations', () => {
-  it('every agent of the catalog has its package, tsconfig reference and chart component, and no more', () => {
+  it('every agent of the catalog has its package and tsconfig reference, and the chart overrides only agents', () => {
     assert.deepEqual(agentDeclarationProblems(agents, readFleetFiles(repository)), []);
   });
 
@@ -17,11 +17,19 @@ describe('agent declarations', () => {
     assert.deepEqual(agentDeclarationProblems([...agents, eighth], files), [
       'newsletter: services/newsletter/package.json naming @paxfleet/newsletter is missing',
       'newsletter: the root tsconfig.json does not reference services/newsletter',
-      'newsletter: helm/paxfleet/values.yaml has no components.newsletter',
     ]);
   });
 
-  it('finds a chart component that watches another group or a topic it does not consume', () => {
+  it('needs no chart component for an agent: the chart takes its agents from the catalog', () => {
+    const files = readFleetFiles(repository);
+    assert.deepEqual(agentDeclarationProblems(agents, { ...files, chartValues: {} }), []);
+    assert.deepEqual(
+      agentDeclarationProblems(agents, { ...files, chartValues: { components: { seo: null } } }),
+      [],
+    );
+  });
+
+  it('finds a chart override that names no agent, or watches another group or a topic the agent does not consume', () => {
     const files = readFleetFiles(repository);
     const values = files.chartValues as { components: Record<string, unknown> };
     const chartValues = {

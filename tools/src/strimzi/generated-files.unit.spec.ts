@@ -32,7 +32,7 @@ function writeAll(files: ReadonlyMap<string, string>) {
 }
 
 describe('generated files', () => {
-  it('gives a KafkaTopic per topic (plain and tiered), a KafkaUser per agent and the blob expiries', () => {
+  it('gives a KafkaTopic per topic (plain and tiered), a KafkaUser per agent, the blob expiries and the chart agents', () => {
     const files = renderFiles(catalog, layout);
     assert.deepEqual(
       [...files.keys()].map((file) => file.slice(root.length + 1)),
@@ -42,6 +42,7 @@ describe('generated files', () => {
         'k8s/topics/events.yaml',
         'k8s/topics/tiered-storage/events.yaml',
         'helm/paxfleet/files/blob-retention.yaml',
+        'helm/paxfleet/files/agents.yaml',
         'k8s/users/research.yaml',
       ],
     );
@@ -50,6 +51,13 @@ describe('generated files', () => {
       parseYamlDocuments(files.get(layout.blobRetentionFile) ?? '', 'blob-retention'),
       [{ retentions: [{ prefix: 'events/', topic: 'events', days: 90 }] }],
     );
+    assert.deepEqual(parseYamlDocuments(files.get(layout.agentsFile) ?? '', 'agents'), [
+      {
+        agents: {
+          research: { autoscaling: { consumerGroup: 'paxfleet-research', topics: ['tasks'] } },
+        },
+      },
+    ]);
   });
 
   it('writes YAML that reads back as the resource, quoting what a YAML 1.1 reader would misread', () => {
