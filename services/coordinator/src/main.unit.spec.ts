@@ -2,41 +2,77 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
-import { it } from 'node:test';
+import { describe, it } from 'node:test';
 
-it('a taken port stops the coordinator with one line naming the code and the fix, exit 1', async () => {
-  const holder = createServer();
-  await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
-  const { port } = holder.address() as AddressInfo;
-  try {
-    const child = spawn(
-      process.execPath,
-      ['--conditions=paxfleet-source', new URL('./main.ts', import.meta.url).pathname],
-      {
-        env: {
-          ...process.env,
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          KAFKA_BROKERS: '127.0.0.1:1',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    const [code] = (await once(child, 'exit')) as [number | null];
+/** Runs the coordinator's entry point until it exits; its log lines, parsed, and the exit code. */
+async function runCoordinator(env: Record<string, string>) {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=paxfleet-source', new URL('./main.ts', import.meta.url).pathname],
+    {
+      // Only what the test sets: no variable of the runner's environment may look like a typo.
+      env: { PATH: process.env.PATH, HOST: '127.0.0.1', KAFKA_BROKERS: '127.0.0.1:1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const lines = output
+    .trim()
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  return { code, output, lines };
+}
+
+describe('the coordinator process', () => {
+  it('a taken port stops it with one line naming the code and the fix, exit 1; look-alike variables are warned about', async () => {
+    const holder = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const { port } = holder.address() as AddressInfo;
+    try {
+      const { code, output, lines } = await runCoordinator({
+        PORT: String(port),
+        KAFKA_BROKER: '127.0.0.1:9092',
+        CLAIM_LEASE_MS: '30000',
+      });
+      assert.equal(code, 1, output);
+      const failures = lines.filter((line) => line.message === 'start failed');
+      assert.equal(failures.length, 1, output);
+      assert.equal(failures[0]?.code, 'SERVICE_LISTEN_FAILED');
+      assert.match(String(failures[0]?.fix), /PORT/);
+      assert.doesNotMatch(output, /\n\s+at /, 'no stack trace');
+      assert.deepEqual(
+        lines
+          .filter((line) => line.message === 'unknown variable ignored')
+          .map(({ variable, did_you_mean }) => ({ variable, did_you_mean })),
+        [
+          // An agent's setting, not the coordinator's: no likely typo to suggest.
+          { variable: 'CLAIM_LEASE_MS', did_you_mean: undefined },
+          { variable: 'KAFKA_BROKER', did_you_mean: 'KAFKA_BROKERS' },
+        ],
+      );
+    } finally {
+      await new Promise((resolve) => holder.close(resolve));
+    }
+  });
+
+  it('bad configuration stops it with one line naming every bad variable, exit 1', async () => {
+    const { code, output, lines } = await runCoordinator({
+      PORT: '0',
+      KAFKA_SECURITY_PROTOCOL: 'sasl_ssl',
+      MAX_TASK_LAG: 'lots',
+    });
     assert.equal(code, 1, output);
-    const failures = output
-      .trim()
-      .split('\n')
-      .filter((line) => line.includes('start failed'))
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-    assert.equal(failures.length, 1, output);
-    assert.equal(failures[0]?.code, 'SERVICE_LISTEN_FAILED');
-    assert.match(String(failures[0]?.fix), /PORT/);
+    const [failure, ...more] = lines.filter((line) => line.message === 'start failed');
+    assert.equal(more.length, 0, output);
+    assert.equal(failure?.code, 'CONFIG_INVALID');
+    assert.match(
+      String(failure?.error),
+      /PORT must be an integer between 1 and 65535 \(got "0"\); MAX_TASK_LAG must be an integer at least 0 \(got "lots"\); KAFKA_SASL_USERNAME is required when KAFKA_SECURITY_PROTOCOL is sasl_ssl; KAFKA_SASL_PASSWORD is required when KAFKA_SECURITY_PROTOCOL is sasl_ssl/,
+    );
     assert.doesNotMatch(output, /\n\s+at /, 'no stack trace');
-  } finally {
-    await new Promise((resolve) => holder.close(resolve));
-  }
+  });
 });
