@@ -4,8 +4,6 @@ export {
   kafkaConnectionFromConfig,
   kafkaConnectionFromEnv,
   librdkafkaProperties,
-  SASL_MECHANISMS,
-  SECURITY_PROTOCOLS,
   type KafkaConfig,
   type KafkaConnection,
   type SaslMechanism,

@@ -3,21 +3,33 @@
 // coordinator: one request at a time, at offered loads (BENCH_OFFERED_RATES per
 // second, default 250,500,1000,2000, each for BENCH_OFFERED_SECONDS, default 10, on
 // fresh keys from four agents), and a burst of BENCH_CONCURRENT at once (saturation).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { Registry } from 'prom-client';
+import { createInterface } from 'node:readline';
+import { Type } from '@sinclair/typebox';
+import { configFragment, loadConfig } from '@paxfleet/core';
 import { kafkaConnectionFromEnv } from '@paxfleet/kafka';
 import { testKafka, uniqueName } from '@paxfleet/kafka/testing';
 import { isolatedTopics } from '@paxfleet/events/testing';
 import { ClaimsClient } from '@paxfleet/claims';
-import { ClaimArbiter } from '../claims/claim-arbiter.ts';
-import { ClaimMetrics } from '../claims/claim-metrics.ts';
 
-const sequential = Number(process.env.BENCH_SEQUENTIAL ?? 300);
-const concurrent = Number(process.env.BENCH_CONCURRENT ?? 2000);
-const offeredRates = (process.env.BENCH_OFFERED_RATES ?? '250,500,1000,2000')
-  .split(',')
-  .map(Number);
-const offeredSeconds = Number(process.env.BENCH_OFFERED_SECONDS ?? 10);
+const settings = loadConfig(
+  configFragment('Claims benchmark', {
+    BENCH_SEQUENTIAL: Type.Integer({ minimum: 1, default: 300 }),
+    BENCH_CONCURRENT: Type.Integer({ minimum: 2, default: 2000 }),
+    BENCH_OFFERED_RATES: Type.Array(Type.Integer({ minimum: 1 }), {
+      minItems: 1,
+      default: [250, 500, 1000, 2000],
+    }),
+    BENCH_OFFERED_SECONDS: Type.Integer({ minimum: 1, default: 10 }),
+  }),
+  process.env,
+);
+const sequential = settings.BENCH_SEQUENTIAL;
+const concurrent = settings.BENCH_CONCURRENT;
+const offeredRates = settings.BENCH_OFFERED_RATES;
+const offeredSeconds = settings.BENCH_OFFERED_SECONDS;
 const kafka = testKafka('claims-bench');
 const connection = kafkaConnectionFromEnv(process.env, 'claims-bench');
 const topics = isolatedTopics(['claim-requests', 'content-claims']);
@@ -27,17 +39,28 @@ const names = {
 };
 await topics.create(kafka);
 const group = uniqueName('bench-arbiter');
-const arbiter = new ClaimArbiter({
-  kafka,
-  connection,
-  registry: topics.registry,
-  groupId: group,
-  transactionalId: `${group}-0`,
-  policy: { completionWindowMs: 60_000, maxRequestAgeMs: 600_000 },
-  metrics: new ClaimMetrics(new Registry()),
-  topics: names,
+// The coordinator runs as its own process, as it does in a pod: the agents' clients here
+// do not share its event loop.
+const arbiter = spawn(
+  process.execPath,
+  [
+    '--conditions=paxfleet-source',
+    new URL('../testing/arbiter-process.ts', import.meta.url).pathname,
+  ],
+  {
+    env: {
+      ...process.env,
+      CLAIM_TOPICS: JSON.stringify(topics.names),
+      ARBITER_GROUP: group,
+      ARBITER_ID: '0',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  },
+);
+await new Promise<void>((resolve, reject) => {
+  createInterface({ input: arbiter.stdout }).on('line', (line) => line === 'ready' && resolve());
+  arbiter.once('exit', (code) => reject(new Error(`arbiter exited with ${code} before it was ready`)));
 });
-await arbiter.start();
 const clients = await Promise.all(
   ['marketing', 'sales', 'content', 'seo'].map(async (agent) => {
     const client = new ClaimsClient({
@@ -127,7 +150,8 @@ if (at1000) {
 }
 
 await Promise.all(clients.map((client) => client.stop()));
-await arbiter.stop();
+arbiter.kill('SIGTERM');
+await once(arbiter, 'exit');
 
 function registryPartitions(): number {
   return topics.registry.topic(names.requests).partitions;
