@@ -28,7 +28,7 @@ export interface ContentFormat {
 }
 
 /**
- * A service of the fleet, declared once in the catalog: the launcher, the chart check,
+ * A service of the fleet, declared once in the catalog: the launcher, the chart's components,
  * the k8s users, the README's table and the service's own defaults all come from here.
  */
 export interface AgentSpec {

@@ -59,7 +59,9 @@ const arbiter = spawn(
 );
 await new Promise<void>((resolve, reject) => {
   createInterface({ input: arbiter.stdout }).on('line', (line) => line === 'ready' && resolve());
-  arbiter.once('exit', (code) => reject(new Error(`arbiter exited with ${code} before it was ready`)));
+  arbiter.once('exit', (code) =>
+    reject(new Error(`arbiter exited with ${code} before it was ready`)),
+  );
 });
 const clients = await Promise.all(
   ['marketing', 'sales', 'content', 'seo'].map(async (agent) => {
