@@ -1,6 +1,6 @@
 // Claim decision latency (request written to decision read, at the agent) and
-// decisions per second, against the broker in KAFKA_BROKERS with an in-process
-// coordinator: one request at a time, at offered loads (BENCH_OFFERED_RATES per
+// decisions per second, against the broker in KAFKA_BROKERS with the coordinator's
+// arbiter in a process of its own (as in a pod): one request at a time, at offered loads (BENCH_OFFERED_RATES per
 // second, default 250,500,1000,2000, each for BENCH_OFFERED_SECONDS, default 10, on
 // fresh keys from four agents), and a burst of BENCH_CONCURRENT at once (saturation).
 import { spawn } from 'node:child_process';
