@@ -3,16 +3,15 @@
 // arbiter in a process of its own (as in a pod): one request at a time, at offered loads (BENCH_OFFERED_RATES per
 // second, default 250,500,1000,2000, each for BENCH_OFFERED_SECONDS, default 10, on
 // fresh keys from four agents), and a burst of BENCH_CONCURRENT at once (saturation).
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
 import { Type } from '@sinclair/typebox';
 import { configFragment, loadConfig } from '@paxfleet/core';
 import { kafkaConnectionFromEnv } from '@paxfleet/kafka';
 import { testKafka, uniqueName } from '@paxfleet/kafka/testing';
 import { isolatedTopics } from '@paxfleet/events/testing';
 import { ClaimsClient } from '@paxfleet/claims';
+import { startArbiterProcess } from '../testing/arbiter-child.ts';
 
 const settings = loadConfig(
   configFragment('Claims benchmark', {
@@ -41,28 +40,8 @@ await topics.create(kafka);
 const group = uniqueName('bench-arbiter');
 // The coordinator runs as its own process, as it does in a pod: the agents' clients here
 // do not share its event loop.
-const arbiter = spawn(
-  process.execPath,
-  [
-    '--conditions=paxfleet-source',
-    new URL('../testing/arbiter-process.ts', import.meta.url).pathname,
-  ],
-  {
-    env: {
-      ...process.env,
-      CLAIM_TOPICS: JSON.stringify(topics.names),
-      ARBITER_GROUP: group,
-      ARBITER_ID: '0',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  },
-);
-await new Promise<void>((resolve, reject) => {
-  createInterface({ input: arbiter.stdout }).on('line', (line) => line === 'ready' && resolve());
-  arbiter.once('exit', (code) =>
-    reject(new Error(`arbiter exited with ${code} before it was ready`)),
-  );
-});
+const { child: arbiter, ready } = startArbiterProcess({ topics: topics.names, group, id: 0 });
+await ready;
 const clients = await Promise.all(
   ['marketing', 'sales', 'content', 'seo'].map(async (agent) => {
     const client = new ClaimsClient({

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { kafkaConnectionFromEnv, PartitionReader } from '@paxfleet/kafka';
@@ -12,6 +10,7 @@ import type { ClaimsError } from '@paxfleet/claims';
 import { ClaimsClient, type ClaimOutcome } from '@paxfleet/claims';
 import { ClaimArbiter } from './claim-arbiter.ts';
 import { ClaimMetrics } from './claim-metrics.ts';
+import { startArbiterProcess } from '../testing/arbiter-child.ts';
 
 const kafka = testKafka('claims-test');
 const connection = kafkaConnectionFromEnv(process.env, 'claims-test');
@@ -229,36 +228,8 @@ describe('claims on the real broker', { timeout: 180_000 }, () => {
   });
 
   describe('coordinator processes', () => {
-    function startArbiter(
-      setup: ReturnType<typeof fleet>,
-      group: string,
-      id: number,
-    ): { child: ChildProcess; ready: Promise<void> } {
-      const child = spawn(
-        process.execPath,
-        [
-          '--conditions=paxfleet-source',
-          new URL('../testing/arbiter-process.ts', import.meta.url).pathname,
-        ],
-        {
-          env: {
-            ...process.env,
-            CLAIM_TOPICS: JSON.stringify(setup.topics.names),
-            ARBITER_GROUP: group,
-            ARBITER_ID: String(id),
-          },
-          stdio: ['ignore', 'pipe', 'inherit'],
-        },
-      );
-      const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-      const ready = new Promise<void>((resolve, reject) => {
-        lines.on('line', (line) => line === 'ready' && resolve());
-        child.once('exit', (code) =>
-          reject(new Error(`arbiter exited with ${code} before it was ready`)),
-        );
-      });
-      return { child, ready };
-    }
+    const startArbiter = (setup: ReturnType<typeof fleet>, group: string, id: number) =>
+      startArbiterProcess({ topics: setup.topics.names, group, id });
 
     it('SIGKILL during a burst loses no decision and never grants one key twice at one epoch', async () => {
       const setup = fleet();
