@@ -1,9 +1,14 @@
 import type { Logger } from '@paxfleet/core';
-import type { Consumer, EachBatchPayload, KafkaMessage, Producer } from '@paxfleet/kafka';
-import type { TopicName } from './generated/events.ts';
 import {
   ASSIGN_PARTITIONS,
   REVOKE_PARTITIONS,
+  type Consumer,
+  type EachBatchPayload,
+  type KafkaMessage,
+  type Producer,
+} from '@paxfleet/kafka';
+import type { TopicName } from './generated/events.ts';
+import {
   collectingOutbox,
   deadLetterRecord,
   decodeInput,

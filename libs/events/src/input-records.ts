@@ -84,10 +84,6 @@ export interface ProcessorOptions<K extends TopicName> {
   readonly onRevoke?: (partitions: readonly TopicPartition[]) => void;
 }
 
-/** rebalance_cb event codes (librdkafka's ERR__ASSIGN_PARTITIONS, ERR__REVOKE_PARTITIONS). */
-export const ASSIGN_PARTITIONS = -175;
-export const REVOKE_PARTITIONS = -174;
-
 /** What a processor needs to decode its input and encode its outputs. */
 export interface RecordCodecs {
   readonly registry: EventRegistry;

@@ -56,3 +56,7 @@ export const KafkaErrors = {
 
 /** Offsets as a read_committed consumer sees them: the end is the last stable offset. */
 export const IsolationLevel = kafkaJavascript.IsolationLevel;
+
+/** rebalance_cb event codes (librdkafka's ERR__ASSIGN_PARTITIONS, ERR__REVOKE_PARTITIONS). */
+export const ASSIGN_PARTITIONS = -175;
+export const REVOKE_PARTITIONS = -174;

@@ -10,6 +10,8 @@ export {
   type SecurityProtocol,
 } from './connection.ts';
 export {
+  ASSIGN_PARTITIONS,
+  REVOKE_PARTITIONS,
   createKafka,
   IsolationLevel,
   librdkafkaVersion,

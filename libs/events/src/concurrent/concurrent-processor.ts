@@ -1,5 +1,7 @@
 import type { Logger } from '@paxfleet/core';
 import {
+  ASSIGN_PARTITIONS,
+  REVOKE_PARTITIONS,
   sendOffsetsWithMetadata,
   type Consumer,
   type EachBatchPayload,
@@ -8,8 +10,6 @@ import {
 } from '@paxfleet/kafka';
 import type { TopicName } from '../generated/events.ts';
 import {
-  ASSIGN_PARTITIONS,
-  REVOKE_PARTITIONS,
   collectingOutbox,
   deadLetterRecord,
   decodeInput,
