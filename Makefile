@@ -41,8 +41,10 @@ test: typecheck lint format-check test-unit test-interop test-k8s test-alerts te
 test-unit: $(INSTALLED) ## unit tests (no broker)
 	@pnpm run --silent test:unit
 
-test-interop: $(INSTALLED) ## our Avro encoding read and written by Apache Avro for Java (jars from Maven Central, cached in .tools/)
-	@AVRO_JAVA_CLASSPATH="$$(scripts/avro-java.sh classpath)" pnpm --filter @paxfleet/events -s run test:interop
+test-interop: $(INSTALLED) ## our Avro encoding and archive objects read and written by Apache Avro for Java (jars from Maven Central, cached in .tools/)
+	@classpath="$$(scripts/avro-java.sh classpath)"; \
+		AVRO_JAVA_CLASSPATH="$$classpath" pnpm --filter @paxfleet/events -s run test:interop; \
+		AVRO_JAVA_CLASSPATH="$$classpath" pnpm --filter @paxfleet/archive -s run test:interop
 
 test-int: $(INSTALLED) ## integration tests on a real broker, S3 server and Jaeger (started and stopped here unless KAFKA_BROKERS, BLOB_S3_BUCKET, OTEL_EXPORTER_OTLP_ENDPOINT and JAEGER_QUERY_URL are set)
 	@scripts/with-kafka.sh scripts/with-s3.sh scripts/with-jaeger.sh pnpm run --silent test:int

@@ -109,7 +109,12 @@ export async function encodeArchiveObject(records: readonly ArchivedRecord[]): P
       'paxfleet.last_offset': Buffer.from(String(range.lastOffset)),
     },
   };
-  const encoder = new avro.streams.BlockEncoder(recordType, options);
+  // Given the schema rather than recordType: avsc writes a type's header schema without the
+  // logicalType it was not told how to convert, and readers would see timestamp as a long.
+  const encoder = new avro.streams.BlockEncoder(
+    ARCHIVED_RECORD_SCHEMA as unknown as avro.Schema,
+    options,
+  );
   const chunks: Buffer[] = [];
   const done = new Promise<void>((resolve, reject) => {
     encoder.on('data', (chunk: Buffer) => chunks.push(chunk));
