@@ -1,27 +1,33 @@
 import { agentServiceConfig } from '@paxfleet/agent-kit';
+import { archiverServiceConfig } from '@paxfleet/archiver';
 import { configReference, type ConfigFragment } from '@paxfleet/core';
 import { coordinatorConfig } from '@paxfleet/coordinator';
 import type { TopicCatalog } from '@paxfleet/events';
 import { oracleConfig } from '@paxfleet/oracle';
 import { serviceProcessConfig } from '@paxfleet/service';
 
+/** The services that start on runServiceProcess directly, with their own variables. */
+const PROCESSES: Record<string, ConfigFragment<unknown>> = {
+  coordinator: coordinatorConfig,
+  archiver: archiverServiceConfig,
+};
+
+/** The agents' own variables, beside every agent's. */
+const AGENTS_OWN: Record<string, ConfigFragment<unknown>> = { oracle: oracleConfig };
+
 /**
- * Every service's whole configuration, as its entry point composes it: the coordinator's
- * by runServiceProcess, each agent's by runAgentService with its own variables (the
- * oracle's) when it has them.
+ * Every service's whole configuration, as its entry point composes it: runServiceProcess
+ * with the service's variables, or runAgentService with the agent's own when it has them.
  */
 export function serviceConfigs(catalog: TopicCatalog): Map<string, ConfigFragment<unknown>> {
-  const own: Record<string, ConfigFragment<unknown>> = { oracle: oracleConfig };
   return new Map(
     catalog.agents.map((agent) => [
       agent.name,
-      agent.name === 'coordinator'
-        ? serviceProcessConfig({ name: agent.name, port: agent.port, config: coordinatorConfig })
-        : serviceProcessConfig({
-            name: agent.name,
-            port: agent.port,
-            config: agentServiceConfig(agent, own[agent.name]),
-          }),
+      serviceProcessConfig({
+        name: agent.name,
+        port: agent.port,
+        config: PROCESSES[agent.name] ?? agentServiceConfig(agent, AGENTS_OWN[agent.name]),
+      }),
     ]),
   );
 }

@@ -25,7 +25,7 @@ describe('chart agents', () => {
     });
   });
 
-  it('gives the chart what its values repeated per agent before: the catalog of this repository', () => {
+  it("gives the chart each agent of this repository's catalog, with its group and the topics it scales on", () => {
     const scaled = Object.entries(chartAgents(readCatalog()).agents).map(
       ([name, { autoscaling }]) => [name, autoscaling.consumerGroup, autoscaling.topics],
     );
@@ -37,6 +37,7 @@ describe('chart agents', () => {
       ['content', 'paxfleet-content', ['research-events']],
       ['seo', 'paxfleet-seo', ['content-results']],
       ['oracle', 'paxfleet-oracle', ['research-events', 'content-results']],
+      ['archiver', 'paxfleet-archiver', ['research-events', 'content-results', 'agent-activity']],
     ]);
   });
 });

@@ -9,6 +9,8 @@ export interface BlobStore {
    * returns its reference. Writing the same key again (a retry) replaces it harmlessly.
    */
   put(key: string, body: Buffer | string): Promise<string>;
+  /** The reference of the blob under a key (what put returns for it), e.g. for a key from list. */
+  refOf(key: string): string;
   get(ref: string): Promise<Buffer>;
   /** Every blob under a key prefix, with when it was written. */
   list(prefix: string): AsyncIterable<StoredBlob>;

@@ -33,13 +33,17 @@ export class FileBlobStore implements BlobStore {
 
   close(): void {}
 
+  refOf(key: string): string {
+    return pathToFileURL(join(this.root, checkBlobKey(key))).href;
+  }
+
   async put(key: string, body: Buffer | string): Promise<string> {
     const path = join(this.root, checkBlobKey(key));
     await mkdir(dirname(path), { recursive: true });
     const partial = `${path}.${randomBytes(4).toString('hex')}.partial`;
     await writeFile(partial, body);
     await rename(partial, path);
-    return pathToFileURL(path).href;
+    return this.refOf(key);
   }
 
   async get(ref: string): Promise<Buffer> {

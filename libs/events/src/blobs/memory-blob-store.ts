@@ -13,8 +13,12 @@ export class MemoryBlobStore implements BlobStore {
       this.#blobs.set(ref, { body: Buffer.from(body), writtenAt: 0 });
   }
 
+  refOf(key: string): string {
+    return `memory://${checkBlobKey(key)}`;
+  }
+
   put(key: string, body: Buffer | string): Promise<string> {
-    const ref = `memory://${checkBlobKey(key)}`;
+    const ref = this.refOf(key);
     this.#blobs.set(ref, { body: Buffer.from(body), writtenAt: Date.now() });
     return Promise.resolve(ref);
   }

@@ -79,6 +79,10 @@ export class S3BlobStore implements BlobStore {
     }
   }
 
+  refOf(key: string): string {
+    return `s3://${this.bucket}/${this.prefix}${checkBlobKey(key)}`;
+  }
+
   async put(key: string, body: Buffer | string): Promise<string> {
     const objectKey = this.prefix + checkBlobKey(key);
     try {
@@ -88,7 +92,7 @@ export class S3BlobStore implements BlobStore {
     } catch (cause) {
       throw this.#failure('BLOB_STORE_FAILED', 'writing', objectKey, cause);
     }
-    return `s3://${this.bucket}/${objectKey}`;
+    return this.refOf(key);
   }
 
   async get(ref: string): Promise<Buffer> {

@@ -1405,6 +1405,17 @@ export const catalogSource: unknown = {
         "dead-letters"
       ],
       "maxEventAge": "10m"
+    },
+    "archiver": {
+      "summary": "writes every committed record of the topics with an archive tier to the object store, as Avro container files, exactly once",
+      "port": 7077,
+      "group": "paxfleet-archiver",
+      "consumes": [
+        "research-events",
+        "content-results",
+        "agent-activity"
+      ],
+      "produces": []
     }
   }
 };

@@ -1,0 +1,30 @@
+import { Type } from '@sinclair/typebox';
+import { blobConfig } from '@paxfleet/agent-kit';
+import { composeConfig, configFragment, type ConfigOf } from '@paxfleet/core';
+
+/** The archiver's own variables, beside the blob store's (BLOB_STORE, BLOB_S3_*). */
+export const archiverConfig = configFragment('Archiver', {
+  ARCHIVE_MAX_RECORDS: Type.Integer({
+    minimum: 1,
+    maximum: 1_000_000,
+    default: 10_000,
+    description: 'Most records in one archive object.',
+  }),
+  ARCHIVE_FLUSH_MS: Type.Integer({
+    minimum: 10,
+    default: 60_000,
+    description:
+      'Longest a record waits before its archive object is written: how far the archive may lag the broker.',
+  }),
+  ARCHIVE_DIR: Type.String({
+    minLength: 1,
+    default: 'archive',
+    description:
+      'With BLOB_STORE=none: the directory of the archive (one machine only; a cluster archives to s3).',
+  }),
+});
+
+/** Everything the archiver reads besides every service's variables: where the archive goes, and how. */
+export const archiverServiceConfig = composeConfig('archiver', blobConfig, archiverConfig);
+
+export type ArchiverConfig = ConfigOf<typeof archiverServiceConfig>;
