@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import {
+  AGENTS,
   formatTimeline,
   startFleet,
   stopFleet,
@@ -610,26 +611,36 @@ describe('make demo and Ctrl-C', { timeout: 180_000, skip }, () => {
         if (line.startsWith('submitted ')) resolve();
       });
     });
-    await Promise.race([submitted, exited]);
-    assert.ok(runDir, 'the demo said where its processes run');
-    const inRunDir = () =>
-      readdirSync('/proc')
-        .filter((entry) => /^\d+$/.test(entry))
-        .filter((pid) => {
-          try {
-            return readlinkSync(`/proc/${pid}/cwd`).startsWith(runDir);
-          } catch {
-            return false;
-          }
-        });
-    assert.equal(
-      inRunDir().length,
-      7,
-      'the coordinator and six agents run in the demo’s directories',
-    );
-    process.kill(-(demo.pid as number), 'SIGINT');
-    const [code] = await exited;
-    assert.equal(code, 130, 'the demo exits as interrupted once its processes are gone');
-    assert.deepEqual(inRunDir(), [], 'no process of the demo is left');
+    let interrupted = false;
+    try {
+      await Promise.race([submitted, exited]);
+      assert.ok(runDir, 'the demo said where its processes run');
+      const inRunDir = () =>
+        readdirSync('/proc')
+          .filter((entry) => /^\d+$/.test(entry))
+          .filter((pid) => {
+            try {
+              return readlinkSync(`/proc/${pid}/cwd`).startsWith(runDir);
+            } catch {
+              return false;
+            }
+          });
+      assert.equal(
+        inRunDir().length,
+        AGENTS.length,
+        'every service of the catalog runs in the demo’s directories',
+      );
+      interrupted = true;
+      process.kill(-(demo.pid as number), 'SIGINT');
+      const [code] = await exited;
+      assert.equal(code, 130, 'the demo exits as interrupted once its processes are gone');
+      assert.deepEqual(inRunDir(), [], 'no process of the demo is left');
+    } finally {
+      // A failed assertion must not leave the demo and its fleet running.
+      if (!interrupted && demo.exitCode === null && demo.signalCode === null) {
+        process.kill(-(demo.pid as number), 'SIGINT');
+        await exited;
+      }
+    }
   });
 });

@@ -12,3 +12,6 @@ export {
   parseArchiveObjectKey,
   partitionPrefix,
 } from './archive-keys.ts';
+export { lookUpWorkflow, type ArchiveLookup } from './archive-lookup.ts';
+export { WORKFLOW_HEADER, workflowIndexEntries, workflowPrefix } from './workflow-index.ts';
+export { archiveDirConfig, archiveStore } from './archive-store.ts';

@@ -4,7 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { decodeArchiveObject, parseArchiveObjectKey, type ArchivedRecord } from '@paxfleet/archive';
+import {
+  decodeArchiveObject,
+  lookUpWorkflow,
+  parseArchiveObjectKey,
+  type ArchivedRecord,
+} from '@paxfleet/archive';
 import { FileBlobStore } from '@paxfleet/events';
 import { isolatedTopics, startWorker } from '@paxfleet/events/testing';
 import { kafkaConnectionFromEnv, PartitionReader } from '@paxfleet/kafka';
@@ -44,7 +49,7 @@ async function committedRecords(topics: readonly string[]) {
   const reader = new PartitionReader(
     kafkaConnectionFromEnv(process.env, uniqueName('archive-check')),
   );
-  const found: { id: string; value: string }[] = [];
+  const found: { id: string; value: string; workflow?: string }[] = [];
   try {
     await reader.connect();
     for (const topic of topics) {
@@ -55,6 +60,9 @@ async function committedRecords(topics: readonly string[]) {
           found.push({
             id: `${record.topic}/${record.partition}/${record.offset}`,
             value: record.value?.toString('hex') ?? '',
+            ...(record.headers['workflow-id'] && {
+              workflow: record.headers['workflow-id'].toString('utf8'),
+            }),
           }),
       );
     }
@@ -150,8 +158,17 @@ describe('the archiver', { timeout: 240_000 }, () => {
           value: record.value?.toString('hex') ?? '',
         }))
         .sort((a, b) => a.id.localeCompare(b.id)),
-      [...expected].sort((a, b) => a.id.localeCompare(b.id)),
+      expected.map(({ id, value }) => ({ id, value })).sort((a, b) => a.id.localeCompare(b.id)),
       'the archive holds exactly the committed records, bytes unchanged',
+    );
+    const lookup = await lookUpWorkflow(store, names, 'workflow_3');
+    assert.deepEqual(
+      lookup.records.map((record) => `${record.topic}/${record.partition}/${record.offset}`).sort(),
+      expected
+        .filter(({ workflow }) => workflow === 'workflow_3')
+        .map(({ id }) => id)
+        .sort(),
+      'the workflow index finds every record of a workflow',
     );
     const byPartition = Map.groupBy(
       archived.ranges,
@@ -168,7 +185,7 @@ describe('the archiver', { timeout: 240_000 }, () => {
       }
     }
     console.log(
-      `archiver crash test: ${expected.length} committed records, ${archived.ranges.length} objects, 3 kills, 0 duplicates, 0 missing`,
+      `archiver crash test: ${expected.length} committed records, ${archived.ranges.length} objects, 3 kills, 0 duplicates, 0 missing; workflow_3 looked up: ${lookup.records.length} records from ${lookup.objectsRead} objects`,
     );
   });
 });

@@ -4,6 +4,7 @@ import {
   encodeArchiveObject,
   parseArchiveObjectKey,
   partitionPrefix,
+  workflowIndexEntries,
   type ArchivedRecord,
 } from '@paxfleet/archive';
 import type { Logger } from '@paxfleet/core';
@@ -218,13 +219,16 @@ export class Archiver {
         const last = records.at(-1);
         if (!last) return;
         const [firstRecord] = records as [ArchivedRecord];
-        const key = archiveObjectKey({
+        const range = {
           topic: buffer.topic,
           partition: buffer.partition,
           firstOffset: firstRecord.offset,
           lastOffset: last.offset,
-        });
-        await this.#options.store.put(key, await encodeArchiveObject(records));
+        };
+        // The index first: a crash leaves at worst an entry for an object not yet written.
+        for (const entry of workflowIndexEntries(range, records))
+          await this.#options.store.put(entry.key, entry.body);
+        await this.#options.store.put(archiveObjectKey(range), await encodeArchiveObject(records));
         buffer.archived(records.length);
         this.#records.inc({ topic: buffer.topic }, records.length);
         this.#objects.inc({ topic: buffer.topic });

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { blobConfig } from '@paxfleet/agent-kit';
+import { archiveDirConfig } from '@paxfleet/archive';
 import { composeConfig, configFragment, type ConfigOf } from '@paxfleet/core';
 
 /** The archiver's own variables, beside the blob store's (BLOB_STORE, BLOB_S3_*). */
@@ -16,15 +17,14 @@ export const archiverConfig = configFragment('Archiver', {
     description:
       'Longest a record waits before its archive object is written: how far the archive may lag the broker.',
   }),
-  ARCHIVE_DIR: Type.String({
-    minLength: 1,
-    default: 'archive',
-    description:
-      'With BLOB_STORE=none: the directory of the archive (one machine only; a cluster archives to s3).',
-  }),
 });
 
 /** Everything the archiver reads besides every service's variables: where the archive goes, and how. */
-export const archiverServiceConfig = composeConfig('archiver', blobConfig, archiverConfig);
+export const archiverServiceConfig = composeConfig(
+  'archiver',
+  blobConfig,
+  archiveDirConfig,
+  archiverConfig,
+);
 
 export type ArchiverConfig = ConfigOf<typeof archiverServiceConfig>;

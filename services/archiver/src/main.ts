@@ -1,5 +1,6 @@
 import { blobStoreFromConfig } from '@paxfleet/agent-kit';
-import { eventRegistry, FileBlobStore } from '@paxfleet/events';
+import { archiveStore } from '@paxfleet/archive';
+import { eventRegistry } from '@paxfleet/events';
 import { runServiceProcess } from '@paxfleet/service';
 import { Archiver } from './archiver.ts';
 import { archiverServiceConfig } from './config.ts';
@@ -14,7 +15,7 @@ await runServiceProcess(
     lag: { groups: [declared.group] },
   },
   ({ config, logger, kafka, metrics, readiness, onStart, onShutdown }) => {
-    const store = blobStoreFromConfig(config) ?? new FileBlobStore(config.ARCHIVE_DIR);
+    const store = archiveStore(blobStoreFromConfig(config), config.ARCHIVE_DIR);
     const archiver = new Archiver({
       kafka,
       store,

@@ -6,4 +6,10 @@ export {
   type AgentName,
   type FleetOptions,
 } from './fleet.ts';
-export { formatTimeline, workflowTimeline, type TimelineEntry } from './timeline.ts';
+export {
+  formatTimeline,
+  workflowHistory,
+  workflowTimeline,
+  type TimelineEntry,
+  type TimelineRead,
+} from './timeline.ts';

@@ -1,5 +1,12 @@
+import { lookUpWorkflow, type ArchiveLookup } from '@paxfleet/archive';
 import type { KafkaConnection, PartitionRecord } from '@paxfleet/kafka';
-import { HEADER, TopicReader, type EventRegistry, type TopicName } from '@paxfleet/events';
+import {
+  HEADER,
+  TopicReader,
+  type BlobStore,
+  type EventRegistry,
+  type TopicName,
+} from '@paxfleet/events';
 
 export interface TimelineEntry {
   readonly timestamp: number;
@@ -9,22 +16,24 @@ export interface TimelineEntry {
   readonly eventType: string;
   readonly producer: string;
   readonly value: unknown;
+  /** Where the record was read: the broker, or the cold archive (no longer on the broker). */
+  readonly source: 'broker' | 'archive';
 }
 
-/**
- * Every committed record of one workflow, from every topic in the catalog, in
- * time order: the replay the article's debugging needed, without grepping logs.
- */
-export async function workflowTimeline(
-  connection: KafkaConnection,
-  registry: EventRegistry,
-  workflowId: string,
-): Promise<TimelineEntry[]> {
-  const entries: TimelineEntry[] = [];
-  const entry = (
-    record: Pick<PartitionRecord, 'timestamp' | 'topic' | 'partition' | 'offset' | 'headers'>,
-    value: unknown,
-  ): TimelineEntry => ({
+/** What a timeline read, for the archive part: objects and index entries. */
+export interface TimelineRead {
+  readonly entries: TimelineEntry[];
+  readonly archive?: Omit<ArchiveLookup, 'records'> & { readonly records: number };
+}
+
+type Located = Pick<PartitionRecord, 'timestamp' | 'topic' | 'partition' | 'offset' | 'headers'>;
+
+function timelineEntry(
+  record: Located,
+  value: unknown,
+  source: TimelineEntry['source'],
+): TimelineEntry {
+  return {
     timestamp: record.timestamp,
     topic: record.topic,
     partition: record.partition,
@@ -32,7 +41,67 @@ export async function workflowTimeline(
     eventType: record.headers[HEADER.eventType]?.toString('utf8') ?? '',
     producer: record.headers[HEADER.producer]?.toString('utf8') ?? '',
     value,
-  });
+    source,
+  };
+}
+
+const byTime = (a: TimelineEntry, b: TimelineEntry) =>
+  a.timestamp - b.timestamp || a.topic.localeCompare(b.topic) || a.offset - b.offset;
+
+/**
+ * One workflow's whole history: from the cold archive when one is given (its workflow
+ * index names the few objects to read), and every committed record still on the broker;
+ * a record in both is shown once, from the broker. In time order, each saying its source.
+ */
+export async function workflowHistory(
+  connection: KafkaConnection,
+  registry: EventRegistry,
+  workflowId: string,
+  archive?: { readonly store: BlobStore; readonly topics: readonly string[] },
+): Promise<TimelineRead> {
+  const live = await workflowTimeline(connection, registry, workflowId);
+  if (!archive) return { entries: live };
+  const lookup = await lookUpWorkflow(archive.store, archive.topics, workflowId);
+  const onBroker = new Set(
+    live.map((entry) => `${entry.topic}/${entry.partition}/${entry.offset}`),
+  );
+  const archived = lookup.records
+    .filter((record) => !onBroker.has(`${record.topic}/${record.partition}/${record.offset}`))
+    .map((record) => {
+      const headers = Object.fromEntries(
+        record.headers.flatMap(({ key, value }) => (value ? [[key, value] as const] : [])),
+      );
+      let value: unknown;
+      try {
+        value = record.value
+          ? registry.codecForTopic(record.topic as TopicName).decode(record.value).value
+          : { undecodable: 'no value' };
+      } catch (error) {
+        value = { undecodable: (error as Error).message };
+      }
+      return timelineEntry({ ...record, headers }, value, 'archive');
+    });
+  return {
+    entries: [...archived, ...live].sort(byTime),
+    archive: {
+      records: lookup.records.length,
+      objectsRead: lookup.objectsRead,
+      indexEntries: lookup.indexEntries,
+    },
+  };
+}
+
+/**
+ * Every committed record of one workflow still on the broker, from every topic in the
+ * catalog, in time order: the replay the article's debugging needed, without grepping logs.
+ */
+export async function workflowTimeline(
+  connection: KafkaConnection,
+  registry: EventRegistry,
+  workflowId: string,
+): Promise<TimelineEntry[]> {
+  const entries: TimelineEntry[] = [];
+  const entry = (record: Located, value: unknown) => timelineEntry(record, value, 'broker');
   // A record of the workflow that does not decode is still part of its history: shown as such.
   const reader = new TopicReader(connection, registry, {
     clientId: 'paxfleet-timeline',
@@ -49,21 +118,25 @@ export async function workflowTimeline(
           record.headers[HEADER.workflowId]?.toString('utf8') === workflowId,
       );
     }
-    return entries.sort(
-      (a, b) => a.timestamp - b.timestamp || a.topic.localeCompare(b.topic) || a.offset - b.offset,
-    );
+    return entries.sort(byTime);
   } finally {
     await reader.close();
   }
 }
 
-/** One line per record: time, topic and coordinates, event type, producer, and what it says. */
+/**
+ * One line per record: time, the delay since the record before it (a hop: how long the
+ * next step took to happen), source, topic and coordinates, event type, producer, and
+ * what it says. An agent-activity record also shows the lag its agent reported then.
+ */
 export function formatTimeline(entries: readonly TimelineEntry[]): string {
   return entries
-    .map((entry) => {
+    .map((entry, index) => {
       const time = new Date(entry.timestamp).toISOString().slice(11, 23);
+      const previous = entries[index - 1];
+      const hop = previous ? `+${entry.timestamp - previous.timestamp} ms` : '';
       const where = `${entry.topic}[${entry.partition}]@${entry.offset}`;
-      return `${time}  ${where.padEnd(28)} ${entry.eventType.padEnd(20)} ${entry.producer.padEnd(12)} ${summarize(entry.value)}`;
+      return `${time} ${hop.padStart(10)}  ${entry.source.padEnd(7)} ${where.padEnd(28)} ${entry.eventType.padEnd(20)} ${entry.producer.padEnd(12)} ${summarize(entry.value)}`;
     })
     .join('\n');
 }
@@ -83,6 +156,7 @@ function summarize(value: unknown): string {
     'status',
     'format',
     'score',
+    'lag_ms',
   ];
   return keys
     .filter((key) => record[key] !== undefined && record[key] !== null && record[key] !== '')
