@@ -13,7 +13,7 @@ import {
 import { FileBlobStore } from '@paxfleet/events';
 import { isolatedTopics, startWorker } from '@paxfleet/events/testing';
 import { kafkaConnectionFromEnv, PartitionReader } from '@paxfleet/kafka';
-import { eventually, testKafka, uniqueName } from '@paxfleet/kafka/testing';
+import { eventually, testKafka, uniqueName, withAdmin } from '@paxfleet/kafka/testing';
 
 const kafka = testKafka('archiver-test');
 const dir = mkdtempSync(join(tmpdir(), 'paxfleet-archive-'));
@@ -73,7 +73,7 @@ async function committedRecords(topics: readonly string[]) {
 }
 
 describe('the archiver', { timeout: 240_000 }, () => {
-  it('SIGKILLed three times while records flow: every committed record archived exactly once, aborted ones never', async () => {
+  it('SIGKILLed three times while records flow: every committed record archived exactly once, aborted ones never, and still found by workflow once the broker let them go', async () => {
     const topics = isolatedTopics(['research-events', 'agent-activity']);
     await topics.create(kafka);
     const names = [topics.names['research-events'], topics.names['agent-activity']];
@@ -184,6 +184,36 @@ describe('the archiver', { timeout: 240_000 }, () => {
         );
       }
     }
+    // The broker lets the records go (what retention does, here at once): the log start
+    // moves past every record, and the workflow's history is still whole in the archive.
+    await withAdmin(kafka, async (admin) => {
+      for (const topic of names) {
+        const partitions = (await admin.fetchTopicOffsets(topic)).map(({ partition }) => ({
+          partition,
+          offset: '-1',
+        }));
+        await admin.deleteTopicRecords({ topic, partitions });
+      }
+    });
+    const reader = new PartitionReader(
+      kafkaConnectionFromEnv(process.env, uniqueName('archive-gone')),
+    );
+    try {
+      await reader.connect();
+      for (const topic of names) {
+        for (const [partition, { low, high }] of await reader.watermarks(topic))
+          assert.equal(low, high, `${topic}[${partition}]: the broker no longer holds a record`);
+      }
+    } finally {
+      await reader.close();
+    }
+    assert.equal((await committedRecords(names)).length, 0, 'nothing left to read on the broker');
+    const afterDeletion = await lookUpWorkflow(store, names, 'workflow_3');
+    assert.deepEqual(
+      afterDeletion.records,
+      lookup.records,
+      'the archive still has the whole workflow',
+    );
     console.log(
       `archiver crash test: ${expected.length} committed records, ${archived.ranges.length} objects, 3 kills, 0 duplicates, 0 missing; workflow_3 looked up: ${lookup.records.length} records from ${lookup.objectsRead} objects`,
     );
