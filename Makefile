@@ -70,10 +70,10 @@ bench-fleet: $(INSTALLED) ## the fleet under a burst of research requests: one b
 demo: $(INSTALLED) ## run the fleet on one machine (local broker unless KAFKA_BROKERS is set; DEMO_ARGS=--once)
 	@scripts/fleet-run.sh demo.ts $(DEMO_ARGS)
 
-timeline: $(INSTALLED) ## replay one workflow from every topic in time order: make timeline WORKFLOW=workflow_7k2p9x0q
+timeline: $(INSTALLED) ## replay one workflow from the cold archive and every topic, in time order: make timeline WORKFLOW=workflow_7k2p9x0q (archive: BLOB_STORE as for the archiver, or ARCHIVE_DIR)
 	@pnpm --filter @paxfleet/cli -s run timeline $(WORKFLOW)
 
-blobs-sweep: $(INSTALLED) ## delete blobs older than the catalog keeps the records that reference them (BLOB_STORE, BLOB_S3_* as for the agents)
+blobs-sweep: $(INSTALLED) ## delete blobs and archive objects older than the catalog keeps them (BLOB_STORE, BLOB_S3_* as for the agents)
 	@pnpm --filter @paxfleet/cli -s run blobs:sweep
 
 topics: $(INSTALLED) ## apply schemas/topics.json to the cluster in KAFKA_BROKERS

@@ -1,7 +1,5 @@
+import { ARCHIVE_PREFIX } from '@paxfleet/events';
 import type { ArchiveObjectRange } from './archive-object.ts';
-
-/** Where every archive object lives in the object store. */
-export const ARCHIVE_PREFIX = 'archive/';
 
 const OFFSET_DIGITS = 20;
 const pad = (offset: number) => String(offset).padStart(OFFSET_DIGITS, '0');

@@ -6,12 +6,7 @@ export {
   type ArchivedRecord,
   type ArchiveObjectRange,
 } from './archive-object.ts';
-export {
-  ARCHIVE_PREFIX,
-  archiveObjectKey,
-  parseArchiveObjectKey,
-  partitionPrefix,
-} from './archive-keys.ts';
+export { archiveObjectKey, parseArchiveObjectKey, partitionPrefix } from './archive-keys.ts';
 export { lookUpWorkflow, type ArchiveLookup } from './archive-lookup.ts';
 export { WORKFLOW_HEADER, workflowIndexEntries, workflowPrefix } from './workflow-index.ts';
 export { archiveDirConfig, archiveStore } from './archive-store.ts';

@@ -1,5 +1,6 @@
 import type { ArchivedRecord, ArchiveObjectRange } from './archive-object.ts';
-import { ARCHIVE_PREFIX, partitionPrefix } from './archive-keys.ts';
+import { ARCHIVE_PREFIX } from '@paxfleet/events';
+import { partitionPrefix } from './archive-keys.ts';
 
 /** The header that names a record's workflow (as the fleet's producers write it). */
 export const WORKFLOW_HEADER = 'workflow-id';

@@ -49,6 +49,7 @@ export {
   type StoredBody,
 } from './blobs/bodies.ts';
 export {
+  ARCHIVE_PREFIX,
   blobRetentions,
   sweepBlobs,
   type BlobRetention,

@@ -19,6 +19,7 @@ describe('blob expiry days', () => {
       retentions: [
         { prefix: 'research/', topic: 'research', days: 90 },
         { prefix: 'short/', topic: 'short', days: 2 },
+        { prefix: 'archive/research/', topic: 'research', days: 90 },
       ],
     });
   });

@@ -49,7 +49,14 @@ describe('generated files', () => {
     for (const text of files.values()) assert.ok(text.startsWith(HEADER));
     assert.deepEqual(
       parseYamlDocuments(files.get(layout.blobRetentionFile) ?? '', 'blob-retention'),
-      [{ retentions: [{ prefix: 'events/', topic: 'events', days: 90 }] }],
+      [
+        {
+          retentions: [
+            { prefix: 'events/', topic: 'events', days: 90 },
+            { prefix: 'archive/events/', topic: 'events', days: 90 },
+          ],
+        },
+      ],
     );
     assert.deepEqual(parseYamlDocuments(files.get(layout.agentsFile) ?? '', 'agents'), [
       {

@@ -10,17 +10,34 @@ export interface BlobRetention {
   readonly retentionMs: number;
 }
 
+/** Where the cold archive keeps its objects in the object store (see @paxfleet/archive). */
+export const ARCHIVE_PREFIX = 'archive/';
+
 /**
  * From the catalog: each topic that references blobs (its `blobPrefix`) keeps them for
- * the longest time any tier still serves its records (the broker, or the cold archive).
+ * the longest time any tier still serves its records (the broker, or the cold archive),
+ * and each topic with an archive tier keeps its archive objects for that tier.
  */
 export function blobRetentions(catalog: TopicCatalog): BlobRetention[] {
-  return catalog.topics.flatMap((topic) => {
+  const bodies = catalog.topics.flatMap((topic) => {
     if (!topic.blobPrefix) return [];
     const tiers = [topic.retentionMs, topic.tiers?.archiveMs ?? 0];
     const retentionMs = tiers.includes(-1) ? -1 : Math.max(...tiers);
     return [{ prefix: topic.blobPrefix, topic: topic.name, retentionMs }];
   });
+  // The cold archive's objects (and their workflow index) for as long as tiers.archive says.
+  const archive = catalog.topics.flatMap((topic) =>
+    topic.tiers
+      ? [
+          {
+            prefix: `${ARCHIVE_PREFIX}${topic.name}/`,
+            topic: topic.name,
+            retentionMs: topic.tiers.archiveMs,
+          },
+        ]
+      : [],
+  );
+  return [...bodies, ...archive];
 }
 
 export interface SweepReport {

@@ -73,10 +73,13 @@ describe('Bodies', () => {
 });
 
 describe('blob retention and the sweep', () => {
-  it('follows the catalog: research bodies as long as research-events are archived, content forever', () => {
+  it('follows the catalog: research bodies as long as research-events are archived, content forever, archive objects for their tier', () => {
     assert.deepEqual(blobRetentions(eventRegistry().catalog), [
       { prefix: 'research/', topic: 'research-events', retentionMs: 90 * DAY },
       { prefix: 'content/', topic: 'content-results', retentionMs: -1 },
+      { prefix: 'archive/research-events/', topic: 'research-events', retentionMs: 90 * DAY },
+      { prefix: 'archive/content-results/', topic: 'content-results', retentionMs: -1 },
+      { prefix: 'archive/agent-activity/', topic: 'agent-activity', retentionMs: 90 * DAY },
     ]);
   });
 
@@ -85,15 +88,24 @@ describe('blob retention and the sweep', () => {
     const old = await store.put('research/old/workflow_a.md', 'old');
     await store.put('research/new/workflow_b.md', 'new');
     const content = await store.put('content/blog_post/old/workflow_a.md', 'kept forever');
+    const archived = await store.put(
+      'archive/agent-activity/0/00000000000000000000-00000000000000000009.avro',
+      'old',
+    );
     const now = Date.now();
     const longAgo = new Date(now - 91 * DAY);
     await utimes(fileURLToPath(old), longAgo, longAgo);
     await utimes(fileURLToPath(content), longAgo, longAgo);
+    await utimes(fileURLToPath(archived), longAgo, longAgo);
     const reports = await sweepBlobs(store, blobRetentions(eventRegistry().catalog), now);
     assert.deepEqual(reports, [
       { prefix: 'research/', kept: 1, deleted: 1 },
       { prefix: 'content/', kept: 0, deleted: 0 },
+      { prefix: 'archive/research-events/', kept: 0, deleted: 0 },
+      { prefix: 'archive/content-results/', kept: 0, deleted: 0 },
+      { prefix: 'archive/agent-activity/', kept: 0, deleted: 1 },
     ]);
+    await assert.rejects(store.get(archived), /BLOB_NOT_FOUND/);
     await assert.rejects(store.get(old), /BLOB_NOT_FOUND/);
     assert.equal((await store.get(content)).toString(), 'kept forever');
   });

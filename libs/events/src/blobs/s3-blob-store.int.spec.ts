@@ -108,6 +108,9 @@ describe(
       assert.deepEqual(await sweepBlobs(sweepStore, retentions, later), [
         { prefix: 'research/', kept: 0, deleted: 2 },
         { prefix: 'content/', kept: 0, deleted: 0 },
+        { prefix: 'archive/research-events/', kept: 0, deleted: 0 },
+        { prefix: 'archive/content-results/', kept: 0, deleted: 0 },
+        { prefix: 'archive/agent-activity/', kept: 0, deleted: 0 },
       ]);
       const left: string[] = [];
       for await (const blob of sweepStore.list('')) left.push(blob.key);
