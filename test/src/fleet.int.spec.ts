@@ -295,6 +295,29 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
       timeline.some((entry) => entry.topic === 'agent-activity' && entry.producer === 'seo'),
     );
     console.log(formatTimeline(timeline.filter((entry) => entry.topic !== 'agent-progress')));
+
+    // From the broker's time index: the same history, without reading every partition from its start.
+    const scans: { partitions: number; records: number }[] = [];
+    const fromStart = await workflowTimeline(
+      kafkaConnectionFromEnv(process.env, 'timeline-test'),
+      eventRegistry(),
+      workflow,
+      { scanned: (scan) => scans.push(scan) },
+    );
+    const fromTime = await workflowTimeline(
+      kafkaConnectionFromEnv(process.env, 'timeline-test'),
+      eventRegistry(),
+      workflow,
+      { since: (timeline[0]?.timestamp ?? 0) - 1000, scanned: (scan) => scans.push(scan) },
+    );
+    const ids = (entries: typeof timeline) =>
+      entries.map((entry) => `${entry.topic}/${entry.partition}/${entry.offset}`);
+    assert.deepEqual(ids(fromTime), ids(fromStart));
+    const [all, recent] = scans;
+    assert.ok(all && recent && recent.records < all.records, `scans: ${JSON.stringify(scans)}`);
+    console.log(
+      `timeline from the time index: ${recent.records} records read instead of ${all.records}`,
+    );
   });
 
   it('every agent exports its own consumer lag and when it last reported progress; the coordinator exports the whole fleet’s lag', async () => {

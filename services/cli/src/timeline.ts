@@ -1,5 +1,5 @@
 import { lookUpWorkflow, type ArchiveLookup } from '@paxfleet/archive';
-import type { KafkaConnection, PartitionRecord } from '@paxfleet/kafka';
+import { createKafka, type KafkaConnection, type PartitionRecord } from '@paxfleet/kafka';
 import {
   HEADER,
   TopicReader,
@@ -45,6 +45,9 @@ function timelineEntry(
   };
 }
 
+/** How much earlier than the first archived record the broker is read: producers' clocks differ. */
+const WORKFLOW_CLOCK_SKEW_MS = 60_000;
+
 const byTime = (a: TimelineEntry, b: TimelineEntry) =>
   a.timestamp - b.timestamp || a.topic.localeCompare(b.topic) || a.offset - b.offset;
 
@@ -59,9 +62,17 @@ export async function workflowHistory(
   workflowId: string,
   archive?: { readonly store: BlobStore; readonly topics: readonly string[] },
 ): Promise<TimelineRead> {
-  const live = await workflowTimeline(connection, registry, workflowId);
-  if (!archive) return { entries: live };
+  if (!archive) return { entries: await workflowTimeline(connection, registry, workflowId) };
   const lookup = await lookUpWorkflow(archive.store, archive.topics, workflowId);
+  // What the archive has tells when the workflow began: the broker is read from a little
+  // before that, not from the start of every partition.
+  const began = Math.min(...lookup.records.map((record) => record.timestamp));
+  const live = await workflowTimeline(
+    connection,
+    registry,
+    workflowId,
+    Number.isFinite(began) ? { since: began - WORKFLOW_CLOCK_SKEW_MS } : {},
+  );
   const onBroker = new Set(
     live.map((entry) => `${entry.topic}/${entry.partition}/${entry.offset}`),
   );
@@ -91,14 +102,23 @@ export async function workflowHistory(
   };
 }
 
+/** How much of the broker a timeline read. */
+export interface BrokerScan {
+  readonly partitions: number;
+  readonly records: number;
+}
+
 /**
  * Every committed record of one workflow still on the broker, from every topic in the
  * catalog, in time order: the replay the article's debugging needed, without grepping logs.
+ * With `since` (epoch ms), each partition is read from the first record at or after it
+ * (the broker's time index, ListOffsets by timestamp), not from its start.
  */
 export async function workflowTimeline(
   connection: KafkaConnection,
   registry: EventRegistry,
   workflowId: string,
+  options: { readonly since?: number; readonly scanned?: (scan: BrokerScan) => void } = {},
 ): Promise<TimelineEntry[]> {
   const entries: TimelineEntry[] = [];
   const entry = (record: Located, value: unknown) => timelineEntry(record, value, 'broker');
@@ -107,19 +127,38 @@ export async function workflowTimeline(
     clientId: 'paxfleet-timeline',
     onUndecodable: (record, error) => entries.push(entry(record, { undecodable: error.message })),
   });
+  const admin = options.since === undefined ? undefined : createKafka(connection).admin();
+  let partitions = 0;
+  let records = 0;
   await reader.connect();
+  await admin?.connect();
   try {
     for (const spec of registry.catalog.topics) {
+      const topic = spec.name as TopicName;
+      const starts =
+        admin && options.since !== undefined
+          ? (await admin.fetchTopicOffsetsByTimestamp(topic, options.since))
+              // -1: no record at or after that time in this partition.
+              .filter(({ offset }) => Number(offset) >= 0)
+              .map(({ partition, offset }) => ({ topic, partition, from: Number(offset) }))
+          : await reader.everyPartition(topic);
+      partitions += starts.length;
       await reader.readToEnd(
-        await reader.everyPartition(spec.name as TopicName),
+        starts,
         (record) => entries.push(entry(record, record.value)),
-        (record) =>
-          record.value !== null &&
-          record.headers[HEADER.workflowId]?.toString('utf8') === workflowId,
+        (record) => {
+          records += 1;
+          return (
+            record.value !== null &&
+            record.headers[HEADER.workflowId]?.toString('utf8') === workflowId
+          );
+        },
       );
     }
+    options.scanned?.({ partitions, records });
     return entries.sort(byTime);
   } finally {
+    await admin?.disconnect();
     await reader.close();
   }
 }
