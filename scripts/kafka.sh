@@ -188,6 +188,10 @@ share.coordinator.state.topic.num.partitions=10
 
 # Tests start consumer groups often: no artificial rebalance delay.
 group.initial.rebalance.delay.ms=0
+
+# Retention is enforced within a second (Kafka's default looks every 5 minutes), so a
+# test can watch a topic with a retention of seconds lose its records.
+log.retention.check.interval.ms=1000
 EOF
   if [[ -n $KAFKA_SCRAM_PORT ]]; then
     cat >>"$PROPS" <<EOF
