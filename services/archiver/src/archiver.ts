@@ -155,6 +155,11 @@ export class Archiver {
     if (known) return known.buffer;
     const buffer = archivedEnd(this.#options.store, topic, partition).then(
       (end) => new PartitionBuffer(topic, partition, end),
+      (error: unknown) => {
+        // The store did not answer: the next batch asks again.
+        this.#buffers.delete(id);
+        throw error;
+      },
     );
     this.#buffers.set(id, { partition: { topic, partition }, buffer });
     return buffer;
