@@ -73,6 +73,8 @@ describe('history that outlives the broker', { timeout: 180_000 }, () => {
       { ...analysisOf(task, Date.now(), 'memory://x'), workflow_id: workflow },
       context,
     );
+    // Records of one millisecond sort by topic: the activity is recorded after the work.
+    await new Promise((resolve) => setTimeout(resolve, 5));
     await producer.send(
       topics.names['agent-activity'],
       'research',
