@@ -9,8 +9,10 @@ import { createInterface } from 'node:readline';
 import { after, before, describe, it } from 'node:test';
 import {
   AGENTS,
+  formatCost,
   formatTimeline,
   startFleet,
+  workflowCost,
   stopFleet,
   workflowTimeline,
   type AgentName,
@@ -18,11 +20,13 @@ import {
 } from '@paxfleet/cli';
 import { createKafka, kafkaConnectionFromEnv } from '@paxfleet/kafka';
 import { TopicConfigAdmin } from '@paxfleet/kafka/topic-configs';
-import { applyCatalog, eventRegistry } from '@paxfleet/events';
+import { applyCatalog, eventRegistry, type TopicValues } from '@paxfleet/events';
 import { readTopic } from './topic-log.ts';
 
 const WRITERS = ['marketing', 'sales', 'content'] as const;
 const RESEARCH_INLINE_MAX_BYTES = 512;
+/** The ledger's price table in this test: USD per million tokens of the offline model. */
+const PRICE = { input: 0.15, output: 0.6 };
 const run = randomBytes(3).toString('hex');
 const workDir = mkdtempSync(join(tmpdir(), 'paxfleet-e2e-'));
 let fleet: Map<AgentName, FleetProcess>;
@@ -89,6 +93,7 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
         LOG_LEVEL: 'info',
         HEARTBEAT_INTERVAL_MS: '1000',
         MODEL_OFFLINE_LATENCY_MS: '50',
+        MODEL_PRICES: JSON.stringify({ 'offline-deterministic-1': PRICE }),
         ...(process.env.OTEL_EXPORTER_OTLP_ENDPOINT && {
           OTEL_EXPORTER_OTLP_ENDPOINT: process.env.OTEL_EXPORTER_OTLP_ENDPOINT,
           OTEL_BSP_SCHEDULE_DELAY: '200',
@@ -295,6 +300,45 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
       timeline.some((entry) => entry.topic === 'agent-activity' && entry.producer === 'seo'),
     );
     console.log(formatTimeline(timeline.filter((entry) => entry.topic !== 'agent-progress')));
+
+    // The ledger: research's analysis, the winner's draft and seo's polish are model calls of
+    // the workflow, each priced by MODEL_PRICES; the writers that lost the claim called nothing.
+    const [result] = await resultsFor([topic]);
+    const calls = timeline
+      .filter((entry) => entry.topic === 'model-calls')
+      .map((entry) => entry.value as TopicValues['model-calls']);
+    const callers = new Set(calls.map((call) => call.agent));
+    assert.ok(
+      callers.has('research') && result && callers.has(result.value.agent),
+      [...callers].join(),
+    );
+    for (const writer of WRITERS)
+      if (writer !== result?.value.agent)
+        assert.ok(!callers.has(writer), `${writer} lost the claim`);
+    for (const call of calls) {
+      assert.equal(call.outcome, 'ok');
+      assert.match(call.prompt_hash, /^[0-9a-f]{64}$/);
+      assert.ok(call.prompt_tokens > 0 && call.completion_tokens > 0);
+      assert.equal(
+        call.cost_usd,
+        (call.prompt_tokens * PRICE.input + call.completion_tokens * PRICE.output) / 1e6,
+      );
+      assert.ok(call.completion || call.completion_ref, 'the completion, inline or by reference');
+    }
+    const cost = workflowCost(timeline);
+    const sum = (pick: (call: (typeof calls)[number]) => number) =>
+      calls.reduce((total, call) => total + pick(call), 0);
+    assert.equal(cost.calls, calls.length);
+    assert.equal(
+      cost.promptTokens,
+      sum((call) => call.prompt_tokens),
+    );
+    assert.equal(
+      cost.completionTokens,
+      sum((call) => call.completion_tokens),
+    );
+    assert.ok(Math.abs(cost.usd - sum((call) => call.cost_usd)) < 1e-12);
+    console.log(formatCost(cost));
 
     // From the broker's time index: the same history, without reading every partition from its start.
     const scans: { partitions: number; records: number }[] = [];
@@ -581,6 +625,50 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
       60_000,
     );
     assert.equal(events.length, topics.length, 'the next instance researched each task once');
+  });
+
+  it('research over its model budget takes no work until the window has room again, and says so on /metrics', async () => {
+    const research = fleet.get('research') as FleetProcess;
+    const windowMs = 6000;
+    const researched = (workflow: string) =>
+      eventually(
+        async () =>
+          (await readTopic('agent-activity')).filter(
+            (event) => event.value.agent === 'research' && event.value.workflow_id === workflow,
+          ),
+        (found) => found.length > 0,
+      );
+    const paused = async () =>
+      /paxfleet_agent_budget_paused\{agent="research"\} (\d)/.exec(
+        await (await fetch(`${research.url}/metrics`)).text(),
+      )?.[1];
+    await research.stop();
+    // One token a window: the first call spends it.
+    research.start({ AGENT_BUDGET_TOKENS: '1', AGENT_BUDGET_WINDOW_MS: String(windowMs) });
+    await research.ready();
+    try {
+      const first = await submit(`e2e-${run}-budget-first`);
+      await researched(first);
+      assert.equal(await eventually(paused, (value) => value === '1'), '1');
+      const [call] = (await readTopic('model-calls')).filter(
+        (event) => event.value.workflow_id === first && event.value.agent === 'research',
+      );
+      assert.ok(call, 'the first task’s model call is in the ledger');
+      const second = await submit(`e2e-${run}-budget-second`);
+      const [done] = await researched(second);
+      assert.ok(done, 'the second task is researched once the window has room');
+      assert.ok(
+        done.value.recorded_at >= call.value.recorded_at + windowMs,
+        `researched ${done.value.recorded_at - call.value.recorded_at} ms after the call that spent the budget`,
+      );
+      const log = readFileSync(join(workDir, 'logs', 'research.log'), 'utf8');
+      assert.match(log, /model budget exceeded: taking no work until the window has room/);
+      assert.match(log, /model budget has room again: taking work/);
+    } finally {
+      await research.stop();
+      research.start({});
+      await research.ready();
+    }
   });
 
   it('an event older than a writer’s maximum age is recorded as stale and not acted on', async () => {

@@ -14,9 +14,12 @@ import {
   type TopicName,
 } from '@paxfleet/events';
 import { ClaimsClient, type ClaimOutcome } from '@paxfleet/claims';
-import type { ModelProvider } from '@paxfleet/models';
+import type { ModelProvider, PriceTable } from '@paxfleet/models';
 import type { ServiceLogger } from '@paxfleet/service';
 import { AgentMetrics } from './agent-metrics.ts';
+import { SpendWindow, type BudgetLimits } from './budget.ts';
+import { ModelBudget } from './model-budget.ts';
+import { ledgeredModel } from './model-ledger.ts';
 import { ProgressReporter } from './progress.ts';
 import { StalenessGuard, type StalePolicy } from './staleness.ts';
 
@@ -64,6 +67,10 @@ export interface AgentDeps {
   readonly metrics: Registry;
   readonly logger: ServiceLogger;
   readonly model: ModelProvider;
+  /** What the ledger prices each model call by. */
+  readonly prices: PriceTable;
+  /** The agent's model budget; without a limit in it, the agent never pauses for spend. */
+  readonly budget?: BudgetLimits;
   readonly bodies: Bodies;
   readonly instance: string;
   readonly groupId: string;
@@ -133,6 +140,7 @@ export class AgentRuntime<K extends TopicName> {
   #joined = false;
   #connected = false;
   readonly #tracedModel: ModelProvider;
+  readonly #budget: ModelBudget | undefined;
 
   constructor(definition: AgentDefinition<K>, deps: AgentDeps) {
     this.#definition = definition;
@@ -182,6 +190,27 @@ export class AgentRuntime<K extends TopicName> {
       },
       transform: (record, outbox) => this.#handle(record, outbox),
     });
+    const window = deps.budget && new SpendWindow(deps.budget);
+    if (deps.budget && window?.limited) {
+      this.#metrics.budgetLimits(deps.budget);
+      this.#budget = new ModelBudget({
+        agent: definition.name,
+        window,
+        windowMs: deps.budget.windowMs,
+        connection: deps.connection,
+        registry: deps.registry,
+        logger: deps.logger,
+        metrics: this.#metrics,
+        clock: this.#clock,
+        pause: () => this.#processor.pause(),
+        resume: () => this.#processor.resume(),
+      });
+    }
+  }
+
+  /** Whether the instance takes no work because its model budget is spent. */
+  get budgetPaused(): boolean {
+    return this.#budget?.paused ?? false;
   }
 
   /** Readiness checks: Kafka clients connected, consumer group joined. */
@@ -204,12 +233,14 @@ export class AgentRuntime<K extends TopicName> {
       this.#deps.logger.warn('heartbeat not published', { error: (error as Error).message }),
     );
     await this.#progress.heartbeat();
+    await this.#budget?.start();
     await this.#processor.start();
   }
 
   async stop(): Promise<void> {
     this.#progress.stopHeartbeat();
     await this.#processor.stop();
+    await this.#budget?.stop();
     await this.#claims?.stop();
     await this.#producer.disconnect();
     this.#connected = false;
@@ -297,11 +328,26 @@ export class AgentRuntime<K extends TopicName> {
       if (!this.#claims) throw new Error(`${this.#definition.name} does not take part in claims`);
       return this.#claims;
     };
+    const model = ledgeredModel(this.#tracedModel, {
+      agent: this.#definition.name,
+      instance: this.#deps.instance,
+      source: record,
+      context: record.context,
+      workKey: () => held?.workKey ?? null,
+      outbox,
+      bodies: this.#deps.bodies,
+      prices: this.#deps.prices,
+      clock: this.#clock,
+      onCall: (call) => {
+        this.#metrics.modelCall(call);
+        this.#budget?.record(call);
+      },
+    });
     return {
       record,
       outbox,
       logger,
-      model: this.#tracedModel,
+      model,
       bodies: this.#deps.bodies,
       clock: this.#clock,
       progress: (step, totalSteps, status) =>

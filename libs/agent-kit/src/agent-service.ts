@@ -8,7 +8,12 @@ import {
 } from '@paxfleet/core';
 import { claimConfig, type ClaimConfig } from '@paxfleet/claims';
 import { eventRegistry, type AgentSpec, type TopicName } from '@paxfleet/events';
-import { modelConfig, modelProviderFromConfig, type ModelConfig } from '@paxfleet/models';
+import {
+  modelConfig,
+  modelProviderFromConfig,
+  PriceTable,
+  type ModelConfig,
+} from '@paxfleet/models';
 import { runServiceProcess, type ServiceContext } from '@paxfleet/service';
 import { AgentRuntime, type AgentDefinition } from './agent-runtime.ts';
 import {
@@ -48,6 +53,25 @@ export function agentConfig(agent: AgentSpec) {
       description:
         'On SIGTERM, how long events in flight may finish before the rest is left to the next owner (within the 25 s shutdown budget).',
     }),
+    AGENT_BUDGET_TOKENS: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'Model tokens (prompt and completion) the agent may use per budget window, all its instances together; over it, it takes no work until the window has room.',
+      }),
+    ),
+    AGENT_BUDGET_USD: Type.Optional(
+      Type.Number({
+        exclusiveMinimum: 0,
+        description:
+          'US dollars (by MODEL_PRICES) the agent may spend on its model per budget window, all its instances together.',
+      }),
+    ),
+    AGENT_BUDGET_WINDOW_MS: Type.Integer({
+      minimum: 1000,
+      default: 3_600_000,
+      description: 'The sliding window the budget counts spend over: an hour.',
+    }),
   });
 }
 
@@ -62,6 +86,8 @@ export interface AgentSetup<C> {
   readonly agent: AgentSpec;
   readonly logger: ServiceContext<unknown>['logger'];
   readonly connection: ServiceContext<unknown>['connection'];
+  /** The schemas and catalog in the process's Kafka namespace: for any other reader or producer the agent makes. */
+  readonly registry: ServiceContext<unknown>['registry'];
   /** The registry /metrics serves: agent-specific metrics go here. */
   readonly metrics: ServiceContext<unknown>['metrics'];
   /** /readyz checks the agent adds for its own dependencies. */
@@ -100,8 +126,7 @@ export function runAgentService<K extends TopicName, C = Record<never, never>>(
   define: (setup: AgentSetup<C>) => AgentDefinition<K>,
   options: { readonly config?: ConfigFragment<C>; readonly env?: Env } = {},
 ): Promise<void> {
-  const registry = eventRegistry();
-  const agent = registry.catalog.agent(name);
+  const agent = eventRegistry().catalog.agent(name);
   return runServiceProcess(
     {
       name,
@@ -119,6 +144,7 @@ export function runAgentService<K extends TopicName, C = Record<never, never>>(
         agent,
         logger: context.logger,
         connection: context.connection,
+        registry: context.registry,
         metrics: context.metrics,
         readiness: context.readiness,
         onStart: (run) => extraStart.push(run),
@@ -127,10 +153,16 @@ export function runAgentService<K extends TopicName, C = Record<never, never>>(
       const runtime = new AgentRuntime(definition, {
         kafka: context.kafka,
         connection: context.connection,
-        registry,
+        registry: context.registry,
         metrics: context.metrics,
         logger: context.logger,
         model: modelProviderFromConfig(config),
+        prices: new PriceTable(config.MODEL_PRICES),
+        budget: {
+          windowMs: config.AGENT_BUDGET_WINDOW_MS,
+          ...(config.AGENT_BUDGET_TOKENS !== undefined && { tokens: config.AGENT_BUDGET_TOKENS }),
+          ...(config.AGENT_BUDGET_USD !== undefined && { usd: config.AGENT_BUDGET_USD }),
+        },
         bodies: bodiesFromConfig(config, blobs),
         instance: config.INSTANCE_ID,
         groupId: agent.group,

@@ -19,6 +19,8 @@ export {
   runAgentService,
   type AgentSetup,
 } from './agent-service.ts';
+export { SpendWindow, type BudgetLimits, type BudgetVerdict, type Spend } from './budget.ts';
+export { ledgeredModel, type LedgerScope, type ModelCallRecord } from './model-ledger.ts';
 export { ProgressReporter, type ProgressStep } from './progress.ts';
 export {
   StalenessGuard,

@@ -317,6 +317,13 @@ function fromEnvText(schema: TSchema, text: string): unknown {
         .filter((part) => part !== '');
       return isSchema(items) ? parts.map((part) => fromEnvText(items, part)) : parts;
     }
+    case 'object':
+      // A table (MODEL_PRICES) is given as JSON.
+      try {
+        return JSON.parse(trimmed) as unknown;
+      } catch {
+        return text;
+      }
     default:
       return text;
   }

@@ -3,6 +3,7 @@ import { configFragment, loadConfig, requiredWhen, type ConfigOf, type Env } fro
 import type { ModelProvider } from './model-provider.ts';
 import { OfflineModelProvider } from './offline-provider.ts';
 import { OpenAICompatibleProvider } from './openai-provider.ts';
+import { ModelPrice } from './prices.ts';
 import {
   DEFAULT_MAX_ATTEMPTS,
   RateLimitedProvider,
@@ -68,6 +69,13 @@ export const modelConfig = configFragment(
       minimum: 1,
       default: DEFAULT_MAX_ATTEMPTS,
       description: 'Tries per call, with backoff, for timeouts, 429 and 5xx.',
+    }),
+    MODEL_PRICES: Type.Record(Type.String({ minLength: 1 }), ModelPrice, {
+      default: {},
+      errorMessage:
+        'must be JSON: {"<model>": {"input": <USD per million prompt tokens>, "output": <USD per million completion tokens>}}',
+      description:
+        'The price table of the ledger (model-calls): USD per million tokens by model, as the provider names it. A model it does not list costs 0.',
     }),
     MODEL_OFFLINE_LATENCY_MS: Type.Integer({
       minimum: 0,

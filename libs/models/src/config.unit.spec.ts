@@ -21,7 +21,17 @@ describe('modelConfig', () => {
       MODEL_TIMEOUT_MS: 30_000,
       MODEL_MAX_ATTEMPTS: 5,
       MODEL_OFFLINE_LATENCY_MS: 0,
+      MODEL_PRICES: {},
     });
+    assert.deepEqual(
+      loadConfig(modelConfig, { MODEL_PRICES: '{"gpt-4o-mini": {"input": 0.15, "output": 0.6}}' })
+        .MODEL_PRICES,
+      { 'gpt-4o-mini': { input: 0.15, output: 0.6 } },
+    );
+    assert.match(
+      configError({ MODEL_PRICES: '{"gpt-4o-mini": {"input": "cheap"}}' }).message,
+      /MODEL_PRICES must be JSON: \{"<model>": \{"input"/,
+    );
     assert.equal(
       loadConfig(modelConfig, { MODEL_OFFLINE_LATENCY_MS: '250' }).MODEL_OFFLINE_LATENCY_MS,
       250,
@@ -55,6 +65,7 @@ describe('modelConfig', () => {
       MODEL_REQUESTS_PER_SECOND: 0.5,
       MODEL_MAX_ATTEMPTS: 3,
       MODEL_OFFLINE_LATENCY_MS: 0,
+      MODEL_PRICES: {},
     });
     assert.equal(loadConfig(modelConfig, { ...env, MODEL_API_KEY: 'sk-1' }).MODEL_API_KEY, 'sk-1');
     assert.equal(modelProviderFromEnv(env).name, 'openai');

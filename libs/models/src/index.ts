@@ -4,7 +4,15 @@ export {
   isRetryableModelError,
   type ModelErrorCode,
 } from './errors.ts';
-export type { Completion, CompletionRequest, ModelProvider } from './model-provider.ts';
+export {
+  CHARS_PER_TOKEN,
+  estimateTokens,
+  promptHash,
+  type Completion,
+  type CompletionRequest,
+  type ModelProvider,
+} from './model-provider.ts';
+export { ModelPrice, PriceTable } from './prices.ts';
 export { OFFLINE_MODEL, OfflineModelProvider } from './offline-provider.ts';
 export {
   OpenAICompatibleProvider,

@@ -1,10 +1,15 @@
-import { createHash } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import { ModelError } from './errors.ts';
-import type { Completion, CompletionRequest, ModelProvider } from './model-provider.ts';
+import {
+  CHARS_PER_TOKEN,
+  estimateTokens,
+  promptHash,
+  type Completion,
+  type CompletionRequest,
+  type ModelProvider,
+} from './model-provider.ts';
 
 export const OFFLINE_MODEL = 'offline-deterministic-1';
-const CHARS_PER_TOKEN = 4;
 const DEFAULT_MAX_TOKENS = 512;
 
 type Shape = 'outline' | 'keywords' | 'summary' | 'draft' | 'analysis';
@@ -101,18 +106,14 @@ export class OfflineModelProvider implements ModelProvider {
       text,
       model: OFFLINE_MODEL,
       provider: this.name,
-      promptTokens: Math.ceil(
-        ((request.system ?? '').length + request.prompt.length) / CHARS_PER_TOKEN,
-      ),
-      completionTokens: Math.ceil(text.length / CHARS_PER_TOKEN),
+      promptTokens: estimateTokens(`${request.system ?? ''}${request.prompt}`),
+      completionTokens: estimateTokens(text),
     });
   }
 }
 
 function compose(request: CompletionRequest): string {
-  const seed = createHash('sha256')
-    .update(`${request.system ?? ''}\u0000${request.prompt}`)
-    .digest();
+  const seed = Buffer.from(promptHash(request), 'hex');
   let cursor = 0;
   const next = (): number => seed[cursor++ % seed.length]!;
   const topic = topicOf(request.prompt);

@@ -7,9 +7,12 @@ export {
   type FleetOptions,
 } from './fleet.ts';
 export {
+  formatCost,
   formatTimeline,
+  workflowCost,
   workflowHistory,
   workflowTimeline,
   type TimelineEntry,
   type TimelineRead,
+  type WorkflowCost,
 } from './timeline.ts';

@@ -1,11 +1,13 @@
 import { lookUpWorkflow, type ArchiveLookup } from '@paxfleet/archive';
 import { createKafka, type KafkaConnection, type PartitionRecord } from '@paxfleet/kafka';
+import { TopicConfigAdmin } from '@paxfleet/kafka/topic-configs';
 import {
   HEADER,
   TopicReader,
   type BlobStore,
   type EventRegistry,
   type TopicName,
+  type TopicValues,
 } from '@paxfleet/events';
 
 export interface TimelineEntry {
@@ -16,8 +18,12 @@ export interface TimelineEntry {
   readonly eventType: string;
   readonly producer: string;
   readonly value: unknown;
-  /** Where the record was read: the broker, or the cold archive (no longer on the broker). */
-  readonly source: 'broker' | 'archive';
+  /**
+   * Where the record was read: the broker from its disks, the broker from its remote tier
+   * (warm: below the partition's local log start when the read began), or the cold archive
+   * (no longer on the broker).
+   */
+  readonly source: 'broker' | 'warm' | 'archive';
 }
 
 /** What a timeline read, for the archive part: objects and index entries. */
@@ -121,13 +127,24 @@ export async function workflowTimeline(
   options: { readonly since?: number; readonly scanned?: (scan: BrokerScan) => void } = {},
 ): Promise<TimelineEntry[]> {
   const entries: TimelineEntry[] = [];
-  const entry = (record: Located, value: unknown) => timelineEntry(record, value, 'broker');
+  // Per partition of the topic being read, where its local log started (tiered storage):
+  // the records before it the broker could only serve from the remote tier.
+  let localStarts: ReadonlyMap<number, number> = new Map();
+  const entry = (record: Located, value: unknown) =>
+    timelineEntry(
+      record,
+      value,
+      record.offset < (localStarts.get(record.partition) ?? -1) ? 'warm' : 'broker',
+    );
   // A record of the workflow that does not decode is still part of its history: shown as such.
   const reader = new TopicReader(connection, registry, {
     clientId: 'paxfleet-timeline',
     onUndecodable: (record, error) => entries.push(entry(record, { undecodable: error.message })),
   });
   const admin = options.since === undefined ? undefined : createKafka(connection).admin();
+  const tiers = registry.catalog.topics.some((spec) => spec.tiers)
+    ? new TopicConfigAdmin(connection)
+    : undefined;
   let partitions = 0;
   let records = 0;
   await reader.connect();
@@ -135,6 +152,10 @@ export async function workflowTimeline(
   try {
     for (const spec of registry.catalog.topics) {
       const topic = spec.name as TopicName;
+      // Read before the records, so a record called warm was off the broker's disks. A broker
+      // that cannot say (no ListOffsets EARLIEST_LOCAL) just gets no warm records.
+      localStarts =
+        (spec.tiers && (await tiers?.localLogStarts(topic).catch(() => undefined))) || new Map();
       const starts =
         admin && options.since !== undefined
           ? (await admin.fetchTopicOffsetsByTimestamp(topic, options.since))
@@ -159,6 +180,7 @@ export async function workflowTimeline(
     return entries.sort(byTime);
   } finally {
     await admin?.disconnect();
+    await tiers?.close();
     await reader.close();
   }
 }
@@ -180,6 +202,46 @@ export function formatTimeline(entries: readonly TimelineEntry[]): string {
     .join('\n');
 }
 
+/** What a workflow's model calls took and cost, from its model-calls records. */
+export interface WorkflowCost {
+  readonly calls: number;
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  readonly usd: number;
+  readonly byAgent: ReadonlyMap<string, { calls: number; usd: number }>;
+}
+
+export function workflowCost(entries: readonly TimelineEntry[]): WorkflowCost {
+  const byAgent = new Map<string, { calls: number; usd: number }>();
+  let promptTokens = 0;
+  let completionTokens = 0;
+  let usd = 0;
+  let calls = 0;
+  for (const entry of entries) {
+    if (entry.topic !== 'model-calls') continue;
+    const call = entry.value as TopicValues['model-calls'];
+    calls += 1;
+    promptTokens += call.prompt_tokens;
+    completionTokens += call.completion_tokens;
+    usd += call.cost_usd;
+    const agent = byAgent.get(call.agent) ?? { calls: 0, usd: 0 };
+    byAgent.set(call.agent, { calls: agent.calls + 1, usd: agent.usd + call.cost_usd });
+  }
+  return { calls, promptTokens, completionTokens, usd, byAgent };
+}
+
+/** `cost: 4 model calls, 812 tokens in, 2301 out, $0.0015 (research 1 call $0.0004, ...)` */
+export function formatCost(cost: WorkflowCost): string {
+  const dollars = (usd: number) => `$${usd.toFixed(4)}`;
+  const agents = [...cost.byAgent]
+    .map(
+      ([agent, spent]) =>
+        `${agent} ${spent.calls} call${spent.calls === 1 ? '' : 's'} ${dollars(spent.usd)}`,
+    )
+    .join(', ');
+  return `cost: ${cost.calls} model call${cost.calls === 1 ? '' : 's'}, ${cost.promptTokens} tokens in, ${cost.completionTokens} out, ${dollars(cost.usd)}${agents ? ` (${agents})` : ''}`;
+}
+
 function summarize(value: unknown): string {
   const record = value as Record<string, unknown>;
   const keys = [
@@ -196,9 +258,21 @@ function summarize(value: unknown): string {
     'format',
     'score',
     'lag_ms',
+    'model',
+    'prompt_tokens',
+    'completion_tokens',
+    'cost_usd',
   ];
   return keys
     .filter((key) => record[key] !== undefined && record[key] !== null && record[key] !== '')
-    .map((key) => `${key}=${String(record[key] as string | number)}`)
+    .map((key) => {
+      const value = record[key];
+      // Dollars and other fractions to six significant digits, not float noise.
+      const text =
+        typeof value === 'number' && !Number.isInteger(value)
+          ? String(Number(value.toPrecision(6)))
+          : String(value);
+      return `${key}=${text}`;
+    })
     .join(' ');
 }

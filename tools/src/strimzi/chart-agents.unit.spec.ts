@@ -37,7 +37,11 @@ describe('chart agents', () => {
       ['content', 'paxfleet-content', ['research-events']],
       ['seo', 'paxfleet-seo', ['content-results']],
       ['oracle', 'paxfleet-oracle', ['research-events', 'content-results']],
-      ['archiver', 'paxfleet-archiver', ['research-events', 'content-results', 'agent-activity']],
+      [
+        'archiver',
+        'paxfleet-archiver',
+        ['research-events', 'content-results', 'agent-activity', 'model-calls'],
+      ],
     ]);
   });
 });

@@ -57,7 +57,10 @@ const FLUSH_MS = 5000;
 
 /** The state of one assigned partition; replaced when the partition is assigned again. */
 interface Owned {
+  /** The topic on the cluster: offsets are read and committed there. */
   readonly topic: string;
+  /** The catalog's name of the topic: the records' and the callbacks'. */
+  readonly logical: string;
   readonly partition: number;
   readonly progress: PartitionProgress;
 }
@@ -99,6 +102,7 @@ export class ConcurrentProcessor<K extends TopicName> {
   readonly #stopping = new AbortController();
   #consumer: Consumer | undefined;
   #producer: Producer | undefined;
+  #paused = false;
 
   constructor(options: ConcurrentProcessorOptions<K>) {
     this.#options = options;
@@ -131,10 +135,28 @@ export class ConcurrentProcessor<K extends TopicName> {
     return this.#window.capacity;
   }
 
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  /**
+   * Stops taking events until resume(): fetching pauses, the events in flight go on to
+   * their commit, and the instance stays in its group with its partitions.
+   */
+  pause(): void {
+    this.#paused = true;
+    this.#consumer?.pause(this.#options.topics.map((topic) => ({ topic })));
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#consumer?.resume(this.#options.topics.map((topic) => ({ topic })));
+  }
+
   async start(): Promise<void> {
-    const { kafka, groupId, topics } = this.#options;
+    const { kafka, groupId, topics, registry } = this.#options;
     this.#consumer = kafka.consumer({
-      'group.id': groupId,
+      'group.id': registry.physicalId(groupId),
       'enable.auto.commit': false,
       'auto.offset.reset': 'earliest',
       'isolation.level': 'read_committed',
@@ -143,13 +165,15 @@ export class ConcurrentProcessor<K extends TopicName> {
       ...(this.#options.groupInstanceId && { 'group.instance.id': this.#options.groupInstanceId }),
       rebalance_cb: async (event: { code: number }, assignment: TopicPartition[]) => {
         const partitions = assignment.map(({ topic, partition }) => ({ topic, partition }));
-        if (event.code === ASSIGN_PARTITIONS) this.#options.onAssign?.(partitions);
+        if (event.code === ASSIGN_PARTITIONS) this.#options.onAssign?.(this.#logical(partitions));
         if (event.code === REVOKE_PARTITIONS) await this.#revoke(partitions);
       },
     });
     await this.#consumer.connect();
     this.#producer = await this.#connectProducer();
-    await this.#consumer.subscribe({ topics: [...topics] });
+    await this.#consumer.subscribe({
+      topics: topics.map((topic) => registry.physicalTopic(topic)),
+    });
     await this.#consumer.run({
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 1,
@@ -188,7 +212,7 @@ export class ConcurrentProcessor<K extends TopicName> {
   #connectProducer(): Promise<Producer> {
     return connectTransactionalProducer({
       kafka: this.#options.kafka,
-      transactionalId: this.#options.transactionalId,
+      transactionalId: this.#options.registry.physicalId(this.#options.transactionalId),
       transactionTimeoutMs: this.#options.transactionTimeoutMs ?? 10_000,
       maxRecordBytes: this.#codecs.maxRecordBytes,
     });
@@ -216,6 +240,12 @@ export class ConcurrentProcessor<K extends TopicName> {
         this.#window.release();
         break;
       }
+      if (this.#paused) {
+        // A partition assigned while paused is paused too; what was not taken is fetched again on resume.
+        this.#window.release();
+        this.#consumer?.pause([{ topic, partitions: [partition] }]);
+        break;
+      }
       // Taken, even when it is a re-fetch of an offset already running: left unresolved,
       // the consumer would seek back to it and fetch it again and again.
       payload.resolveOffset(message.offset);
@@ -225,7 +255,7 @@ export class ConcurrentProcessor<K extends TopicName> {
       }
       if (owned.progress.alreadyDone(offset)) {
         this.#window.release();
-        this.#options.onSkip?.({ topic, partition, offset });
+        this.#options.onSkip?.({ topic: owned.logical, partition, offset });
         continue;
       }
       const key = message.key
@@ -247,6 +277,7 @@ export class ConcurrentProcessor<K extends TopicName> {
       committed && Number(committed.offset) >= 0 ? Number(committed.offset) : firstOffset;
     const owned = {
       topic,
+      logical: this.#options.registry.logicalTopic(topic),
       partition,
       progress: new PartitionProgress(offset, committed?.metadata ?? null),
     };
@@ -256,7 +287,7 @@ export class ConcurrentProcessor<K extends TopicName> {
 
   /** Runs one event to its outputs (retrying, then dead-lettering), and queues them for commit. */
   async #run(owned: Owned, message: KafkaMessage): Promise<void> {
-    const { topic, partition } = owned;
+    const { logical: topic, partition } = owned;
     const offset = Number(message.offset);
     let record: InputRecord<K>;
     try {
@@ -271,7 +302,7 @@ export class ConcurrentProcessor<K extends TopicName> {
       );
     }
     for (let attempt = 1; ; attempt += 1) {
-      if (this.#owned.get(partitionKey(topic, partition)) !== owned) return;
+      if (this.#owned.get(partitionKey(owned.topic, partition)) !== owned) return;
       const { outbox, outputs } = collectingOutbox(this.#codecs);
       try {
         await withConsumerSpan(record, this.#options.groupId, () =>
@@ -365,7 +396,7 @@ export class ConcurrentProcessor<K extends TopicName> {
       outputs: outputs.length,
       deadLetters: batch.filter((completion) => completion.deadLetter).length,
       partitions: positions.map(({ topic, partition, offset }) => ({
-        topic,
+        topic: this.#options.registry.logicalTopic(topic),
         partition,
         nextOffset: offset,
       })),
@@ -430,6 +461,14 @@ export class ConcurrentProcessor<K extends TopicName> {
     this.#ready = this.#ready.filter(
       ({ owned }) => this.#owned.get(partitionKey(owned.topic, owned.partition)) === owned,
     );
-    this.#options.onRevoke?.(partitions);
+    this.#options.onRevoke?.(this.#logical(partitions));
+  }
+
+  /** Partitions of the cluster's topics as the catalog names them. */
+  #logical(partitions: readonly TopicPartition[]): TopicPartition[] {
+    return partitions.map(({ topic, partition }) => ({
+      topic: this.#options.registry.logicalTopic(topic),
+      partition,
+    }));
   }
 }

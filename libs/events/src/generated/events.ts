@@ -126,6 +126,48 @@ export interface DeadLetter {
   failed_at: number;
 }
 
+export type ModelCallOutcome = 'ok' | 'failed' | 'replayed';
+
+/** One model call an agent made while handling an event, written in the same transaction as the event's outputs: what was asked (by hash), what it took, what it cost and what came back, so a replay can answer from it. */
+export interface ModelCall {
+  /** unique per call */
+  call_id: string;
+  agent: string;
+  /** the agent instance (pod) that made the call */
+  instance: string;
+  workflow_id: string;
+  /** the claimed work key when the call was made under a claim */
+  work_key: null | string;
+  /** the event the call served */
+  source_topic: string;
+  source_partition: number;
+  source_offset: number;
+  /** 0 for the first call made for the event, 1 for the next... */
+  sequence: number;
+  /** sha256 of the system message, a NUL and the prompt (hex) */
+  prompt_hash: string;
+  provider: string;
+  /** the model that answered, as the provider names it */
+  model: string;
+  /** replayed: answered from a recorded call (shadow replay), not by the model */
+  outcome: ModelCallOutcome;
+  /** why a failed call failed */
+  error: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  /** true when the provider reported no usage and tokens were estimated from characters */
+  tokens_estimated: boolean;
+  latency_ms: number;
+  /** by the price table of MODEL_PRICES; 0 for a model it does not list */
+  cost_usd: number;
+  /** the completion's text when it is under the inline threshold; null when completion_ref references it or the call failed */
+  completion: null | string;
+  /** blob reference of the completion when it is stored by reference */
+  completion_ref: string;
+  /** epoch milliseconds, when the call returned */
+  recorded_at: number;
+}
+
 export type AgentState = 'idle' | 'working';
 
 export interface WorkInFlight {
@@ -209,6 +251,7 @@ export interface EventTypes {
   'claim-request': ClaimRequest;
   'content-result': ContentResult;
   'dead-letter': DeadLetter;
+  'model-call': ModelCall;
   'progress': Progress;
   'research-event': ResearchEvent;
   'research-task': ResearchTask;
@@ -224,6 +267,7 @@ export interface TopicValues {
   'content-results': EventTypes['content-result'];
   'agent-progress': EventTypes['progress'];
   'agent-activity': EventTypes['activity-record'];
+  'model-calls': EventTypes['model-call'];
   'seo-reports': EventTypes['seo-report'];
   'audit-findings': EventTypes['audit-finding'];
   'dead-letters': EventTypes['dead-letter'];
@@ -755,6 +799,138 @@ export const schemaSources: Record<string, Record<number, AvroSchema>> = {
       ]
     }
   },
+  "model-call": {
+    "1": {
+      "type": "record",
+      "name": "ModelCall",
+      "namespace": "dev.paxfleet.events",
+      "doc": "One model call an agent made while handling an event, written in the same transaction as the event's outputs: what was asked (by hash), what it took, what it cost and what came back, so a replay can answer from it.",
+      "fields": [
+        {
+          "name": "call_id",
+          "type": "string",
+          "doc": "unique per call"
+        },
+        {
+          "name": "agent",
+          "type": "string"
+        },
+        {
+          "name": "instance",
+          "type": "string",
+          "doc": "the agent instance (pod) that made the call"
+        },
+        {
+          "name": "workflow_id",
+          "type": "string"
+        },
+        {
+          "name": "work_key",
+          "type": [
+            "null",
+            "string"
+          ],
+          "default": null,
+          "doc": "the claimed work key when the call was made under a claim"
+        },
+        {
+          "name": "source_topic",
+          "type": "string",
+          "doc": "the event the call served"
+        },
+        {
+          "name": "source_partition",
+          "type": "int"
+        },
+        {
+          "name": "source_offset",
+          "type": "long"
+        },
+        {
+          "name": "sequence",
+          "type": "int",
+          "doc": "0 for the first call made for the event, 1 for the next..."
+        },
+        {
+          "name": "prompt_hash",
+          "type": "string",
+          "doc": "sha256 of the system message, a NUL and the prompt (hex)"
+        },
+        {
+          "name": "provider",
+          "type": "string"
+        },
+        {
+          "name": "model",
+          "type": "string",
+          "doc": "the model that answered, as the provider names it"
+        },
+        {
+          "name": "outcome",
+          "type": {
+            "type": "enum",
+            "name": "ModelCallOutcome",
+            "symbols": [
+              "ok",
+              "failed",
+              "replayed"
+            ],
+            "default": "ok"
+          },
+          "doc": "replayed: answered from a recorded call (shadow replay), not by the model"
+        },
+        {
+          "name": "error",
+          "type": "string",
+          "default": "",
+          "doc": "why a failed call failed"
+        },
+        {
+          "name": "prompt_tokens",
+          "type": "long"
+        },
+        {
+          "name": "completion_tokens",
+          "type": "long"
+        },
+        {
+          "name": "tokens_estimated",
+          "type": "boolean",
+          "default": false,
+          "doc": "true when the provider reported no usage and tokens were estimated from characters"
+        },
+        {
+          "name": "latency_ms",
+          "type": "long"
+        },
+        {
+          "name": "cost_usd",
+          "type": "double",
+          "doc": "by the price table of MODEL_PRICES; 0 for a model it does not list"
+        },
+        {
+          "name": "completion",
+          "type": [
+            "null",
+            "string"
+          ],
+          "default": null,
+          "doc": "the completion's text when it is under the inline threshold; null when completion_ref references it or the call failed"
+        },
+        {
+          "name": "completion_ref",
+          "type": "string",
+          "default": "",
+          "doc": "blob reference of the completion when it is stored by reference"
+        },
+        {
+          "name": "recorded_at",
+          "type": "long",
+          "doc": "epoch milliseconds, when the call returned"
+        }
+      ]
+    }
+  },
   "progress": {
     "1": {
       "type": "record",
@@ -1250,6 +1426,20 @@ export const catalogSource: unknown = {
       }
     },
     {
+      "name": "model-calls",
+      "description": "the ledger: one record per model call (tokens, latency, cost, the completion), in the calling agent's transaction",
+      "key": "workflow id",
+      "valueSchema": "model-call",
+      "partitions": 6,
+      "cleanupPolicy": "delete",
+      "retention": "30d",
+      "tiers": {
+        "hot": "7d",
+        "archive": "365d"
+      },
+      "blobPrefix": "model-calls/"
+    },
+    {
       "name": "seo-reports",
       "description": "optimisation reports on finished content",
       "key": "work key",
@@ -1305,6 +1495,7 @@ export const catalogSource: unknown = {
         "research-events",
         "agent-progress",
         "agent-activity",
+        "model-calls",
         "dead-letters"
       ],
       "maxEventAge": "1h"
@@ -1322,6 +1513,7 @@ export const catalogSource: unknown = {
         "content-results",
         "agent-progress",
         "agent-activity",
+        "model-calls",
         "dead-letters"
       ],
       "maxEventAge": "1h",
@@ -1344,6 +1536,7 @@ export const catalogSource: unknown = {
         "content-results",
         "agent-progress",
         "agent-activity",
+        "model-calls",
         "dead-letters"
       ],
       "maxEventAge": "1h",
@@ -1366,6 +1559,7 @@ export const catalogSource: unknown = {
         "content-results",
         "agent-progress",
         "agent-activity",
+        "model-calls",
         "dead-letters"
       ],
       "maxEventAge": "1h",
@@ -1386,6 +1580,7 @@ export const catalogSource: unknown = {
         "seo-reports",
         "agent-progress",
         "agent-activity",
+        "model-calls",
         "dead-letters"
       ],
       "maxEventAge": "1d"
@@ -1413,7 +1608,8 @@ export const catalogSource: unknown = {
       "consumes": [
         "research-events",
         "content-results",
-        "agent-activity"
+        "agent-activity",
+        "model-calls"
       ],
       "produces": []
     }

@@ -8,7 +8,7 @@ import { archiveDirConfig, archiveStore } from '@paxfleet/archive';
 import { composeConfig, loadConfig } from '@paxfleet/core';
 import { kafkaConnectionFromEnv } from '@paxfleet/kafka';
 import { eventRegistry } from '@paxfleet/events';
-import { formatTimeline, workflowHistory } from '../timeline.ts';
+import { formatCost, formatTimeline, workflowCost, workflowHistory } from '../timeline.ts';
 
 const workflowId = process.argv[2];
 if (!workflowId || !/^[\w-]+$/.test(workflowId)) {
@@ -34,6 +34,7 @@ console.log(
     ? formatTimeline(history.entries)
     : `no records carry workflow-id ${workflowId}`,
 );
+if (history.entries.length > 0) console.log(formatCost(workflowCost(history.entries)));
 if (history.archive) {
   console.log(
     `archive: ${history.archive.records} records from ${history.archive.objectsRead} objects (${history.archive.indexEntries} index entries) at ${store?.location ?? ''}`,
