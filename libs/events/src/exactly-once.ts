@@ -66,6 +66,7 @@ interface Lane {
 
 /** One partition's pending run waiting for its lane. */
 interface LaneCommit {
+  /** The topic on the cluster (the offsets are committed there). */
   readonly topic: string;
   readonly partition: number;
   readonly pending: Pending;
@@ -135,9 +136,9 @@ export class ExactlyOnceProcessor<K extends TopicName> {
   }
 
   async start(): Promise<void> {
-    const { kafka, groupId, topics } = this.#options;
+    const { kafka, groupId, topics, registry } = this.#options;
     this.#consumer = kafka.consumer({
-      'group.id': groupId,
+      'group.id': registry.physicalId(groupId),
       'enable.auto.commit': false,
       'auto.offset.reset': 'earliest',
       'isolation.level': 'read_committed',
@@ -145,14 +146,19 @@ export class ExactlyOnceProcessor<K extends TopicName> {
       'session.timeout.ms': this.#options.sessionTimeoutMs ?? 10_000,
       ...(this.#options.groupInstanceId && { 'group.instance.id': this.#options.groupInstanceId }),
       rebalance_cb: (event: { code: number }, assignment: TopicPartition[]) => {
-        const partitions = assignment.map(({ topic, partition }) => ({ topic, partition }));
+        const partitions = assignment.map(({ topic, partition }) => ({
+          topic: registry.logicalTopic(topic),
+          partition,
+        }));
         if (event.code === ASSIGN_PARTITIONS) this.#options.onAssign?.(partitions);
         if (event.code === REVOKE_PARTITIONS) this.#options.onRevoke?.(partitions);
       },
     });
     await this.#consumer.connect();
     for (const lane of this.#lanes) lane.producer = await this.#connectProducer(lane);
-    await this.#consumer.subscribe({ topics: [...topics] });
+    await this.#consumer.subscribe({
+      topics: topics.map((topic) => registry.physicalTopic(topic)),
+    });
     await this.#consumer.run({
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.#lanes.length,
@@ -172,14 +178,18 @@ export class ExactlyOnceProcessor<K extends TopicName> {
   #connectProducer(lane: Lane): Promise<Producer> {
     return connectTransactionalProducer({
       kafka: this.#options.kafka,
-      transactionalId: `${this.#options.transactionalId}-${lane.index}`,
+      transactionalId: this.#options.registry.physicalId(
+        `${this.#options.transactionalId}-${lane.index}`,
+      ),
       transactionTimeoutMs: this.#options.transactionTimeoutMs ?? 10_000,
       maxRecordBytes: this.#maxRecordBytes,
     });
   }
 
+  /** A batch of one partition: offsets are committed on the cluster's topic, records handled as the catalog's. */
   async #processBatch(payload: EachBatchPayload): Promise<void> {
     const { topic, partition } = payload.batch;
+    const logical = this.#options.registry.logicalTopic(topic) as K;
     const resolveOffset = (offset: string) => payload.resolveOffset(offset);
     const isStale = () => payload.isStale();
     const batch = payload.batch;
@@ -193,7 +203,7 @@ export class ExactlyOnceProcessor<K extends TopicName> {
         deadLetters: 0,
         startedAt: this.#clock(),
       };
-      const handled = await this.#handle(topic as K, partition, message);
+      const handled = await this.#handle(logical, partition, message);
       if (handled.kind === 'retry') {
         await this.#commitOrRewind(topic, partition, pending, resolveOffset);
         await sleep(Math.min(100 * 2 ** handled.attempt, 2000));
@@ -332,7 +342,7 @@ export class ExactlyOnceProcessor<K extends TopicName> {
     for (const { topic, partition, pending, resolveOffset, result } of commits) {
       resolveOffset(String(pending.lastOffset));
       this.#options.onCommit?.({
-        topic,
+        topic: this.#options.registry.logicalTopic(topic),
         partition,
         records: pending.records,
         outputs: pending.outputs.length,

@@ -22,7 +22,7 @@ export {
   type TopicCatalog,
   type TopicSpec,
 } from './catalog.ts';
-export { EventRegistry, eventRegistry } from './registry.ts';
+export { EventRegistry, eventRegistry, type EventRegistryOptions } from './registry.ts';
 export { readSchemaSources, type SchemaSources } from './codegen.ts';
 export {
   HEADER,
@@ -73,5 +73,12 @@ export {
 } from './concurrent/concurrent-processor.ts';
 export { producerTraceparent, traceContextOf, withConsumerSpan } from './tracing.ts';
 export { TopicReader, type TopicReaderOptions, type TopicRecord } from './topic-reader.ts';
-export { applyCatalog, topicConfigs, type ApplyOptions, type ApplyReport } from './topic-admin.ts';
+export {
+  applyCatalog,
+  deleteNamespace,
+  topicConfigs,
+  type ApplyOptions,
+  type ApplyReport,
+  type NamespaceDeletion,
+} from './topic-admin.ts';
 export type * from './generated/events.ts';

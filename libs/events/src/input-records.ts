@@ -54,7 +54,12 @@ export interface TopicPartition {
   readonly partition: number;
 }
 
-/** What both exactly-once processors are given. */
+/**
+ * What both exactly-once processors are given. Topics, the group and the transactional id
+ * are named as the catalog names them: the processor puts them in the registry's namespace
+ * on the cluster, and hands the transform, the callbacks and dead letters the catalog's
+ * topic names.
+ */
 export interface ProcessorOptions<K extends TopicName> {
   readonly kafka: Kafka;
   readonly registry: EventRegistry;
@@ -95,7 +100,10 @@ export interface RecordCodecs {
   readonly logger: Logger;
 }
 
-/** Decodes a consumed record; throws EventsError for bytes that are not one of the topic's events. */
+/**
+ * Decodes a consumed record of `topic` (the catalog's name); throws EventsError for bytes
+ * that are not one of the topic's events.
+ */
 export function decodeInput<K extends TopicName>(
   registry: EventRegistry,
   topic: K,
@@ -157,7 +165,10 @@ export function collectingOutbox(codecs: RecordCodecs): {
   };
 }
 
-/** The dead-letters record for a record that could not be handled, logged with why. */
+/**
+ * The dead-letters record for a record of `topic` (the catalog's name, as every topic a
+ * record's value names) that could not be handled, logged with why.
+ */
 export function deadLetterRecord(
   codecs: RecordCodecs,
   topic: string,

@@ -7,7 +7,9 @@ import type { EventRegistry } from './registry.ts';
 /** 1 MiB, the broker's default message.max.bytes: anything larger goes to the blob store. */
 export const DEFAULT_MAX_RECORD_BYTES = 1_048_576;
 
+/** A record ready for Kafka: encoded, with its headers. */
 export interface OutgoingRecord {
+  /** The topic on the cluster: the catalog's name in the registry's namespace. */
   readonly topic: string;
   readonly key: string;
   readonly value: Buffer;
@@ -55,7 +57,7 @@ export function encodeRecord<K extends TopicName>(
       { details: { topic, key, size, maxRecordBytes } },
     );
   }
-  return { topic, key, value: encoded, headers };
+  return { topic: registry.physicalTopic(topic), key, value: encoded, headers };
 }
 
 export function groupByTopic(records: readonly OutgoingRecord[]): {

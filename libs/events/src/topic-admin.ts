@@ -1,4 +1,4 @@
-import type { Admin } from '@paxfleet/kafka';
+import { checkNamespace, namespaced, type Admin } from '@paxfleet/kafka';
 import type { TopicConfigAdmin } from '@paxfleet/kafka/topic-configs';
 import type { TopicCatalog, TopicSpec } from './catalog.ts';
 
@@ -7,8 +7,11 @@ export interface ApplyOptions {
   readonly brokerCount: number;
   /** Whether the cluster has tiered storage (remote.log.storage.system.enable). */
   readonly tieredStorage?: boolean;
+  /** The Kafka namespace whose topics to apply (`<namespace>.<topic>`); the live topics without one. */
+  readonly namespace?: string;
 }
 
+/** Topics named as the cluster names them (with the namespace, if any). */
 export interface ApplyReport {
   readonly created: string[];
   readonly updated: { topic: string; configs: string[] }[];
@@ -32,16 +35,18 @@ export function topicConfigs(spec: TopicSpec, options: ApplyOptions): Record<str
   return configs;
 }
 
-/** Creates missing topics and brings configs in line; idempotent. */
+/** Creates missing topics (in the namespace, if one is given) and brings configs in line; idempotent. */
 export async function applyCatalog(
   admin: Admin,
   configs: TopicConfigAdmin,
   catalog: TopicCatalog,
   options: ApplyOptions,
 ): Promise<ApplyReport> {
+  const namespace = options.namespace === undefined ? undefined : checkNamespace(options.namespace);
+  const specs = catalog.topics.map((spec) => ({ ...spec, name: namespaced(namespace, spec.name) }));
   const report: ApplyReport = { created: [], updated: [], unchanged: [], partitionMismatches: [] };
   const existing = new Set(await admin.listTopics());
-  const missing = catalog.topics.filter((spec) => !existing.has(spec.name));
+  const missing = specs.filter((spec) => !existing.has(spec.name));
   if (missing.length > 0) {
     await admin.createTopics({
       topics: missing.map((spec) => ({
@@ -56,7 +61,7 @@ export async function applyCatalog(
     });
     report.created.push(...missing.map((spec) => spec.name));
   }
-  const present = catalog.topics.filter((spec) => existing.has(spec.name));
+  const present = specs.filter((spec) => existing.has(spec.name));
   if (present.length === 0) return report;
   const metadata = await admin.fetchTopicMetadata({ topics: present.map((spec) => spec.name) });
   const current = await configs.describe(present.map((spec) => spec.name));
@@ -82,4 +87,28 @@ export async function applyCatalog(
     report.updated.push({ topic: spec.name, configs: Object.keys(changed) });
   }
   return report;
+}
+
+/** What deleteNamespace deleted, by the cluster's names. */
+export interface NamespaceDeletion {
+  readonly groups: string[];
+  readonly topics: string[];
+}
+
+/**
+ * Deletes every consumer group and topic of a Kafka namespace (`<namespace>.*`): what a
+ * shadow fleet leaves behind once it has stopped. Groups go first, so a namespace whose
+ * fleet still runs fails (GROUP_NOT_EMPTY) before any of its topics is gone. Nothing
+ * outside the namespace is touched: live names hold no dot. Transactional ids stay until
+ * the brokers expire them (transactional.id.expiration.ms, 7 days by default); Kafka has
+ * no request that deletes one.
+ */
+export async function deleteNamespace(admin: Admin, namespace: string): Promise<NamespaceDeletion> {
+  const prefix = `${checkNamespace(namespace)}.`;
+  const { groups: listed } = await admin.listGroups();
+  const groups = listed.map((group) => group.groupId).filter((id) => id.startsWith(prefix));
+  if (groups.length > 0) await admin.deleteGroups(groups);
+  const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+  if (topics.length > 0) await admin.deleteTopics({ topics });
+  return { groups: groups.sort(), topics: topics.sort() };
 }

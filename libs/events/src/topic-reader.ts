@@ -32,7 +32,8 @@ export interface TopicReaderOptions {
  * Reads the fleet's topics outside any consumer group (no offsets committed): the claims
  * client, the claim board and arbiter, the oracle's log-head watch and the timeline. Each
  * record is decoded by the catalog's codec for its topic; an undecodable one goes to
- * onUndecodable and is skipped.
+ * onUndecodable and is skipped. Topics are named as the catalog names them, in starts and
+ * in records: the reader reads them in the registry's namespace.
  */
 export class TopicReader {
   readonly #reader: PartitionReader;
@@ -44,6 +45,7 @@ export class TopicReader {
     this.#onUndecodable = options.onUndecodable;
     this.#reader = new PartitionReader(connection, {
       clientId: options.clientId,
+      ...(registry.namespace !== undefined && { namespace: registry.namespace }),
       ...(options.onError && { onError: options.onError }),
     });
   }
@@ -61,13 +63,13 @@ export class TopicReader {
     topic: TopicName,
     from: StartPosition = 'beginning',
   ): Promise<PartitionStart[]> {
-    const count = await this.#reader.partitionCount(topic);
+    const count = await this.#reader.partitionCount(this.#registry.physicalTopic(topic));
     return Array.from({ length: count }, (_, partition) => ({ topic, partition, from }));
   }
 
   /** Low and high watermark of every partition of the topic. */
   watermarks(topic: TopicName): Promise<Map<number, { low: number; high: number }>> {
-    return this.#reader.watermarks(topic);
+    return this.#reader.watermarks(this.#registry.physicalTopic(topic));
   }
 
   /**
@@ -79,7 +81,7 @@ export class TopicReader {
     onRecord: (record: TopicRecord<K>) => void,
     only?: (record: PartitionRecord) => boolean,
   ): Promise<void> {
-    return this.#reader.readToEnd(starts, this.#decoding(onRecord, only));
+    return this.#reader.readToEnd(this.#physical(starts), this.#decoding(onRecord, only));
   }
 
   /** Resolves once the partitions are read to their ends, then keeps delivering new records. */
@@ -88,14 +90,20 @@ export class TopicReader {
     onRecord: (record: TopicRecord<K>) => void,
     only?: (record: PartitionRecord) => boolean,
   ): Promise<void> {
-    return this.#reader.follow(starts, this.#decoding(onRecord, only));
+    return this.#reader.follow(this.#physical(starts), this.#decoding(onRecord, only));
+  }
+
+  #physical(starts: readonly PartitionStart[]): PartitionStart[] {
+    return starts.map((start) => ({ ...start, topic: this.#registry.physicalTopic(start.topic) }));
   }
 
   #decoding<K extends TopicName>(
     onRecord: (record: TopicRecord<K>) => void,
     only: ((record: PartitionRecord) => boolean) | undefined,
   ): (record: PartitionRecord) => void {
-    return (record) => {
+    return (onCluster) => {
+      const topic = this.#registry.logicalTopic(onCluster.topic);
+      const record = topic === onCluster.topic ? onCluster : { ...onCluster, topic };
       if (only && !only(record)) return;
       let decoded: TopicRecord<K>;
       try {

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { configFragment, loadConfig, requiredWhen, type ConfigOf, type Env } from '@paxfleet/core';
+import { NAMESPACE_PATTERN } from './namespace.ts';
 
 export const SECURITY_PROTOCOLS = ['plaintext', 'ssl', 'sasl_plaintext', 'sasl_ssl'] as const;
 export type SecurityProtocol = (typeof SECURITY_PROTOCOLS)[number];
@@ -53,6 +54,15 @@ export const kafkaConfig = configFragment(
       Type.String({
         minLength: 1,
         description: "A PEM file of the CA that signed the brokers' certificates.",
+      }),
+    ),
+    KAFKA_NAMESPACE: Type.Optional(
+      Type.String({
+        pattern: NAMESPACE_PATTERN,
+        errorMessage:
+          'must be letters, digits, "_" or "-", starting with a letter or digit, at most 64 characters',
+        description:
+          'Runs the service in a namespace of its own on the cluster (a shadow fleet): every topic, consumer group and transactional id it uses is `<namespace>.<name>`. Unset: the live names.',
       }),
     ),
   },

@@ -3,6 +3,7 @@ import { CodedError } from '@paxfleet/core';
 export type KafkaErrorCode =
   | 'KAFKA_AUTH_FAILED'
   | 'KAFKA_CONNECT_FAILED'
+  | 'KAFKA_NAMESPACE_INVALID'
   | 'KAFKA_TOPIC_SETUP_FAILED'
   | 'KAFKA_TOPIC_UNKNOWN'
   | 'KAFKA_READ_FAILED'

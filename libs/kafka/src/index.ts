@@ -24,6 +24,7 @@ export {
   type KafkaMessage,
   type Producer,
 } from './client.ts';
+export { checkNamespace, namespaced, NAMESPACE_PATTERN, withoutNamespace } from './namespace.ts';
 export {
   isUnknownTopic,
   PartitionReader,

@@ -11,6 +11,7 @@ import type {
 } from '@confluentinc/kafka-javascript';
 import { librdkafkaProperties, type KafkaConnection } from './connection.ts';
 import { KafkaError } from './errors.ts';
+import { namespaced } from './namespace.ts';
 
 const { KafkaConsumer: LibrdkafkaConsumer, CODES } = kafkaJavascript;
 
@@ -42,6 +43,8 @@ export interface PartitionReaderOptions {
   readonly isolation?: 'read_committed' | 'read_uncommitted';
   /** client.id of this reader's consumer; default the connection's. */
   readonly clientId?: string;
+  /** The Kafka namespace its consumer's group id (never joined) is named in; the topics are the caller's. */
+  readonly namespace?: string;
   /** Errors no promise carries: read errors while following, connection trouble. Must not throw. */
   readonly onError?: (error: KafkaError) => void;
 }
@@ -103,7 +106,7 @@ export class PartitionReader {
         ...librdkafkaProperties(connection),
         ...(options.clientId !== undefined && { 'client.id': options.clientId }),
         // librdkafka's consumer insists on a group id; this group is never joined or committed to.
-        'group.id': `paxfleet-partition-reader-${randomUUID()}`,
+        'group.id': namespaced(options.namespace, `paxfleet-partition-reader-${randomUUID()}`),
         'enable.auto.commit': false,
         'enable.auto.offset.store': false,
         'enable.partition.eof': true,

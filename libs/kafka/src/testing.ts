@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createKafka, type Admin, type Kafka, type Producer } from './client.ts';
-import { kafkaConnectionFromEnv } from './connection.ts';
+import { kafkaConnectionFromEnv, type KafkaConnection } from './connection.ts';
 
 /** Helpers for integration tests against the broker named by KAFKA_BROKERS. */
 export function testKafka(clientId = 'paxfleet-test'): Kafka {
@@ -47,4 +47,34 @@ export async function eventually<T>(
     if (done(value) || Date.now() > deadline) return value;
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+/**
+ * Every transactional id the brokers of a plaintext cluster know, whatever its state
+ * (ListTransactions, KIP-664, asked of each broker: librdkafka's admin has no such call),
+ * for tests that check which ids a run created. Ids live until the broker expires them
+ * (transactional.id.expiration.ms); no request deletes one.
+ */
+export async function transactionalIds(connection: KafkaConnection): Promise<string[]> {
+  // The pure-protocol client is loaded only by the tests that ask.
+  const { Admin, Connection, listTransactionsV1 } = await import('@platformatic/kafka');
+  const clientId = `${connection.clientId}-transactions`;
+  const admin = new Admin({ clientId, bootstrapBrokers: [...connection.brokers] });
+  const ids = new Set<string>();
+  try {
+    const { brokers } = await admin.metadata({ topics: [] });
+    for (const broker of brokers.values()) {
+      const socket = new Connection(clientId);
+      await socket.connect(broker.host, broker.port);
+      try {
+        const listed = await listTransactionsV1.api.async(socket, [], [], -1n, null);
+        for (const { transactionalId } of listed.transactionStates) ids.add(transactionalId);
+      } finally {
+        await socket.close();
+      }
+    }
+  } finally {
+    await admin.close();
+  }
+  return [...ids].sort();
 }

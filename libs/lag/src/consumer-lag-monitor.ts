@@ -1,5 +1,5 @@
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { isUnknownTopic, type KafkaConnection } from '@paxfleet/kafka';
+import { isUnknownTopic, namespaced, type KafkaConnection } from '@paxfleet/kafka';
 import { LagError } from './errors.ts';
 import { KafkaLagSource, type LagSource, type PartitionEnds } from './kafka-source.ts';
 import { mayLag, partitionLag, resumePosition, type OldestRecord } from './lag.ts';
@@ -39,6 +39,13 @@ interface MonitorCommonOptions {
   readonly registry: Registry;
   /** Consumer groups to watch, or 'all' for every group of the cluster (listed on each refresh). */
   readonly groups: readonly string[] | 'all';
+  /**
+   * The Kafka namespace the service runs in (KAFKA_NAMESPACE). `groups`, `endOffsetTopics`
+   * and backlog() then name groups and topics as the service does, and the monitor asks
+   * the cluster about `<namespace>.<name>`; 'all' is every group of the namespace. Rows
+   * and gauges carry the cluster's names, so a shadow fleet's never pass for the live one's.
+   */
+  readonly namespace?: string;
   /**
    * Topics whose ends are exported as kafka_topic_partition_end_offset even if no watched group
    * has committed on them (dead-letters, which no agent consumes). Topics the groups committed
@@ -92,6 +99,7 @@ type CachedRead = { readonly record: OldestRecord } | { readonly emptyUpTo: numb
 export class ConsumerLagMonitor {
   readonly #source: LagSource;
   readonly #groups: readonly string[] | 'all';
+  readonly #namespace: string | undefined;
   readonly #endOffsetTopics: readonly string[];
   readonly #minIntervalMs: number;
   readonly #scrapeWaitMs: number;
@@ -109,8 +117,10 @@ export class ConsumerLagMonitor {
   #closed = false;
 
   constructor(options: ConsumerLagMonitorOptions) {
-    this.#groups = checkGroups(options.groups);
-    this.#endOffsetTopics = [...(options.endOffsetTopics ?? [])];
+    this.#namespace = options.namespace;
+    const groups = checkGroups(options.groups);
+    this.#groups = groups === 'all' ? groups : groups.map((group) => this.#physical(group));
+    this.#endOffsetTopics = (options.endOffsetTopics ?? []).map((topic) => this.#physical(topic));
     this.#minIntervalMs = nonNegative('minIntervalMs', options.minIntervalMs ?? 1000);
     this.#scrapeWaitMs = nonNegative('scrapeWaitMs', options.scrapeWaitMs ?? 5000);
     this.#clock = options.clock ?? Date.now;
@@ -120,6 +130,7 @@ export class ConsumerLagMonitor {
         ? options.source
         : new KafkaLagSource(options.connection, {
             ...(options.readers !== undefined && { readers: options.readers }),
+            ...(options.namespace !== undefined && { namespace: options.namespace }),
           });
     const collect = (): Promise<void> => this.#collect();
     const registers = [options.registry];
@@ -174,12 +185,13 @@ export class ConsumerLagMonitor {
    * at most `maxAgeMs` old (refreshing when they are older): what backpressure reads.
    */
   async backlog(groupId: string, topic: string, maxAgeMs = 1000): Promise<number> {
+    const [group, onCluster] = [this.#physical(groupId), this.#physical(topic)];
     const snapshot =
       this.#snapshot && this.#clock() - this.#snapshot.at < maxAgeMs
         ? this.#snapshot
         : await this.refresh();
     return (snapshot?.partitions ?? [])
-      .filter((row) => row.group === groupId && row.topic === topic)
+      .filter((row) => row.group === group && row.topic === onCluster)
       .reduce((sum, row) => sum + row.messages, 0);
   }
 
@@ -220,7 +232,7 @@ export class ConsumerLagMonitor {
 
   async #refreshNow(): Promise<LagSnapshot> {
     const previous = this.#snapshot;
-    const groups = this.#groups === 'all' ? await this.#source.listGroups() : this.#groups;
+    const groups = this.#groups === 'all' ? await this.#listGroups() : this.#groups;
 
     const committed = new Map<string, Map<string, Map<number, number>>>();
     const failedGroups = new Set<string>();
@@ -373,6 +385,19 @@ export class ConsumerLagMonitor {
     } finally {
       this.#readsRunning.delete(key);
     }
+  }
+
+  /** Every group of the cluster, or of the namespace. */
+  async #listGroups(): Promise<string[]> {
+    const groups = await this.#source.listGroups();
+    if (this.#namespace === undefined) return groups;
+    const prefix = `${this.#namespace}.`;
+    return groups.filter((group) => group.startsWith(prefix));
+  }
+
+  /** A group's or topic's name on the cluster. */
+  #physical(name: string): string {
+    return namespaced(this.#namespace, name);
   }
 
   /** Replaces every series at once: partitions and groups that went away lose theirs. */

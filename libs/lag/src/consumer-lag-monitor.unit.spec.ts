@@ -286,3 +286,54 @@ describe('ConsumerLagMonitor', () => {
     );
   });
 });
+
+describe('ConsumerLagMonitor in a Kafka namespace', () => {
+  function namespaced(groups: readonly string[] | 'all') {
+    const now = 1_000_000;
+    const source = new FakeSource();
+    const registry = new Registry();
+    const monitor = new ConsumerLagMonitor({
+      source,
+      registry,
+      groups,
+      namespace: 'shadow',
+      endOffsetTopics: ['dead-letters'],
+      clock: () => now,
+    });
+    // The live fleet and the shadow one side by side on the cluster.
+    for (const prefix of ['', 'shadow.']) {
+      source.produce(`${prefix}tasks`, 0, now - 3000, now - 2000);
+      source.produce(`${prefix}dead-letters`, 0, now - 1000);
+      source.commit(`${prefix}research`, `${prefix}tasks`, 0, 2);
+    }
+    source.produce('tasks', 0, now - 500);
+    return { monitor, registry, source };
+  }
+
+  it('watches the namespace’s groups and topics, by the cluster’s names, and answers backlog by the service’s', async () => {
+    for (const groups of [['research'], 'all'] as const) {
+      const { monitor, registry } = namespaced(groups);
+      const snapshot = await monitor.refresh();
+      assert.deepEqual(
+        snapshot?.partitions.map((row) => `${row.group} ${row.topic} ${row.messages}`),
+        ['shadow.research shadow.tasks 2'],
+        String(groups),
+      );
+      assert.deepEqual(snapshot?.ends.map((row) => row.topic).sort(), [
+        'shadow.dead-letters',
+        'shadow.tasks',
+      ]);
+      assert.equal(await monitor.backlog('research', 'tasks'), 2);
+      const messages = await values(registry, 'kafka_consumer_lag_messages');
+      assert.equal(
+        valueOf(messages, {
+          consumer_group: 'shadow.research',
+          topic: 'shadow.tasks',
+          partition: '0',
+        }),
+        2,
+      );
+      assert.equal(messages.length, 1, 'no live series');
+    }
+  });
+});

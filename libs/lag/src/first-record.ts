@@ -6,6 +6,8 @@ export interface FirstRecordReaderOptions {
   /** Reads that may run at once, one PartitionReader (one librdkafka consumer) each; default 2. */
   readonly concurrency?: number;
   readonly clientId?: string;
+  /** The Kafka namespace the readers' (never joined) group ids are named in. */
+  readonly namespace?: string;
   /** Client errors no read carries (connection trouble); must not throw. */
   readonly onError?: (error: KafkaError) => void;
 }
@@ -92,6 +94,7 @@ export class FirstRecordReader {
       const reader = new PartitionReader(this.#connection, {
         isolation: 'read_committed',
         ...(this.#options.clientId !== undefined && { clientId: this.#options.clientId }),
+        ...(this.#options.namespace !== undefined && { namespace: this.#options.namespace }),
         ...(this.#options.onError && { onError: this.#options.onError }),
       });
       this.#all.add(reader);

@@ -1,6 +1,7 @@
 import {
   createKafka,
   IsolationLevel,
+  namespaced,
   type Admin,
   type Consumer,
   type KafkaConnection,
@@ -35,6 +36,8 @@ export interface KafkaLagSourceOptions {
   /** Admin request timeout in ms; default 5000. */
   readonly requestTimeoutMs?: number;
   readonly onError?: (error: KafkaError) => void;
+  /** The Kafka namespace its own (never joined) group ids are named in. */
+  readonly namespace?: string;
 }
 
 /**
@@ -60,7 +63,7 @@ export class KafkaLagSource implements LagSource {
 
   constructor(connection: KafkaConnection, options: KafkaLagSourceOptions = {}) {
     this.#anchor = createKafka(connection).consumer({
-      'group.id': `${connection.clientId}-lag`,
+      'group.id': namespaced(options.namespace, `${connection.clientId}-lag`),
       'client.id': `${connection.clientId}-lag`,
       'enable.auto.commit': false,
     });
@@ -68,6 +71,7 @@ export class KafkaLagSource implements LagSource {
     this.#reader = new FirstRecordReader(connection, {
       ...(options.readers !== undefined && { concurrency: options.readers }),
       clientId: `${connection.clientId}-lag`,
+      ...(options.namespace !== undefined && { namespace: options.namespace }),
       ...(options.onError && { onError: options.onError }),
     });
     this.#timeout = options.requestTimeoutMs ?? 5000;

@@ -7,6 +7,7 @@ import {
   type ConfigFragment,
   type Env,
 } from '@paxfleet/core';
+import { eventRegistry, type EventRegistry } from '@paxfleet/events';
 import {
   createKafka,
   kafkaConfig,
@@ -31,7 +32,10 @@ export interface ServiceProcessOptions<C> {
   readonly port: number;
   /** The service's own variables, beside the ones every service reads (service, Kafka). */
   readonly config: ConfigFragment<C>;
-  /** Whose lag the service's /metrics shows: its own group, or every group (the coordinator). */
+  /**
+   * Whose lag the service's /metrics shows: its own group, or every group (the coordinator);
+   * named as the catalog names them (the monitor applies KAFKA_NAMESPACE).
+   */
   readonly lag: {
     readonly groups: readonly string[] | 'all';
     readonly endOffsetTopics?: readonly string[];
@@ -45,6 +49,12 @@ export interface ServiceContext<C> {
   readonly connection: KafkaConnection;
   /** The process's one Kafka client factory (librdkafka instances are made from it). */
   readonly kafka: Kafka;
+  /**
+   * The schemas and catalog in the process's Kafka namespace (KAFKA_NAMESPACE): every
+   * producer, processor and reader the service makes takes this one, so a service in a
+   * namespace touches only `<namespace>.*` topics, groups and transactional ids.
+   */
+  readonly registry: EventRegistry;
   /** The registry /metrics serves. */
   readonly metrics: Registry;
   /** The checks /readyz runs. */
@@ -103,10 +113,17 @@ export function runServiceProcess<C>(
     );
     const metrics = new Registry();
     const readiness = new ReadinessRegistry();
+    const namespace = config.KAFKA_NAMESPACE;
+    if (namespace !== undefined)
+      logger.info(
+        'running in a Kafka namespace: every topic, group and transactional id is <namespace>.<name>',
+        { namespace },
+      );
     const lag = new ConsumerLagMonitor({
       connection,
       registry: metrics,
       groups: options.lag.groups,
+      ...(namespace !== undefined && { namespace }),
       ...(options.lag.endOffsetTopics && { endOffsetTopics: options.lag.endOffsetTopics }),
       onError: (error) =>
         logger.warn('lag refresh failed', { code: error.code, error: error.message }),
@@ -118,6 +135,7 @@ export function runServiceProcess<C>(
       logger,
       connection,
       kafka: createKafka(connection, logger),
+      registry: eventRegistry(namespace === undefined ? {} : { namespace }),
       metrics,
       readiness,
       lag,

@@ -8,7 +8,7 @@ import {
   type ArchivedRecord,
 } from '@paxfleet/archive';
 import type { Logger } from '@paxfleet/core';
-import type { BlobStore } from '@paxfleet/events';
+import type { BlobStore, EventRegistry } from '@paxfleet/events';
 import {
   ASSIGN_PARTITIONS,
   REVOKE_PARTITIONS,
@@ -21,6 +21,12 @@ import { PartitionBuffer } from './partition-buffer.ts';
 
 export interface ArchiverOptions {
   readonly kafka: Kafka;
+  /**
+   * Its Kafka namespace: `groupId` and `topics` are the catalog's names, read in the
+   * registry's namespace. The archive keeps the cluster's names (the broker's coordinates,
+   * `archive/<namespace>.<topic>/...`), so a namespace's archive never mixes with the live one.
+   */
+  readonly registry: EventRegistry;
   readonly store: BlobStore;
   readonly groupId: string;
   /** The topics with an archive tier. */
@@ -115,8 +121,9 @@ export class Archiver {
   }
 
   async start(): Promise<void> {
+    const { registry } = this.#options;
     const consumer = this.#options.kafka.consumer({
-      'group.id': this.#options.groupId,
+      'group.id': registry.physicalId(this.#options.groupId),
       'enable.auto.commit': false,
       'auto.offset.reset': 'earliest',
       'isolation.level': 'read_committed',
@@ -130,7 +137,9 @@ export class Archiver {
     });
     this.#consumer = consumer;
     await consumer.connect();
-    await consumer.subscribe({ topics: [...this.#options.topics] });
+    await consumer.subscribe({
+      topics: this.#options.topics.map((topic) => registry.physicalTopic(topic)),
+    });
     await consumer.run({
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.#take(payload),

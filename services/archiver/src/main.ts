@@ -14,10 +14,11 @@ await runServiceProcess(
     config: archiverServiceConfig,
     lag: { groups: [declared.group] },
   },
-  ({ config, logger, kafka, metrics, readiness, onStart, onShutdown }) => {
+  ({ config, logger, kafka, registry, metrics, readiness, onStart, onShutdown }) => {
     const store = archiveStore(blobStoreFromConfig(config), config.ARCHIVE_DIR);
     const archiver = new Archiver({
       kafka,
+      registry,
       store,
       groupId: declared.group,
       topics: declared.consumes,

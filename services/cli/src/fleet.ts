@@ -3,7 +3,8 @@ import { once } from 'node:events';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { eventRegistry } from '@paxfleet/events';
+import { applyCatalog, eventRegistry, type ApplyReport } from '@paxfleet/events';
+import { createKafka, kafkaConnectionFromEnv } from '@paxfleet/kafka';
 
 const catalog = eventRegistry().catalog;
 
@@ -53,6 +54,12 @@ export interface FleetOptions {
   readonly podsDir: string;
   /** Passed to every process on top of this process's environment (KAFKA_BROKERS, BLOB_STORE...). */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * Runs the whole fleet in this Kafka namespace (every process's KAFKA_NAMESPACE, also when
+   * only `env` names it): startFleet first creates the namespace's topics, and the fleet
+   * then touches no live topic, group or transactional id. deleteNamespace removes it after.
+   */
+  readonly namespace?: string;
   /** Per-agent additions, e.g. a shorter MAX_EVENT_AGE_MS for one agent. */
   readonly agentEnv?: Partial<Record<AgentName, Readonly<Record<string, string>>>>;
   /**
@@ -144,6 +151,9 @@ export class FleetProcess {
           ...this.#options.env,
           ...this.#options.agentEnv?.[this.agent],
           ...extraEnv,
+          ...(this.#options.namespace !== undefined && {
+            KAFKA_NAMESPACE: this.#options.namespace,
+          }),
           PORT: String(this.port),
           HOST: '127.0.0.1',
           INSTANCE_ID: `${this.agent}-local`,
@@ -213,12 +223,46 @@ export class FleetProcess {
   }
 }
 
-/** Starts the agents as separate processes and waits until every one is ready. */
+/**
+ * Applies the topic catalog (creates missing topics, brings configs in line) on the cluster
+ * `env` names (KAFKA_BROKERS and the other KAFKA_* over this process's environment), in
+ * the namespace if one is given.
+ */
+export async function applyTopics(
+  env: Readonly<Record<string, string>>,
+  namespace?: string,
+): Promise<ApplyReport> {
+  // The pure-protocol client (topic configs) is loaded only by a launcher that applies topics.
+  const { TopicConfigAdmin } = await import('@paxfleet/kafka/topic-configs');
+  const connection = kafkaConnectionFromEnv({ ...process.env, ...env }, 'paxfleet-fleet-topics');
+  const admin = createKafka(connection).admin();
+  const configs = new TopicConfigAdmin(connection);
+  await admin.connect();
+  try {
+    const cluster = await configs.cluster();
+    return await applyCatalog(admin, configs, catalog, {
+      ...cluster,
+      ...(namespace !== undefined && { namespace }),
+    });
+  } finally {
+    await admin.disconnect();
+    await configs.close();
+  }
+}
+
+/**
+ * Starts the agents as separate processes and waits until every one is ready; in a
+ * namespace, after creating its topics (the live topics are applied before, by
+ * scripts/fleet-run.sh or the test).
+ */
 export async function startFleet(options: FleetOptions): Promise<Map<AgentName, FleetProcess>> {
   mkdirSync(options.logDir, { recursive: true });
+  const namespace = options.namespace ?? options.env.KAFKA_NAMESPACE;
+  if (namespace !== undefined) await applyTopics(options.env, namespace);
+  const inNamespace = namespace === undefined ? options : { ...options, namespace };
   const fleet = new Map<AgentName, FleetProcess>();
   for (const agent of options.agents ?? AGENTS) {
-    fleet.set(agent, new FleetProcess(agent, portOf(agent, options.basePort), options));
+    fleet.set(agent, new FleetProcess(agent, portOf(agent, options.basePort), inNamespace));
   }
   for (const process of fleet.values()) process.start();
   try {

@@ -8,8 +8,7 @@ import { coordinatorConfig } from './config.ts';
 import { taskRoutes } from './routing/task-routes.ts';
 import { TaskRouter } from './routing/task-router.ts';
 
-const events = eventRegistry();
-const declared = events.catalog.agent('coordinator');
+const declared = eventRegistry().catalog.agent('coordinator');
 
 await runServiceProcess(
   {
@@ -19,7 +18,18 @@ await runServiceProcess(
     // The whole fleet's lag in one scrape, and the backlog that backpressure reads.
     lag: { groups: 'all', endOffsetTopics: ['dead-letters'] },
   },
-  ({ config, logger, connection, kafka, metrics, readiness, lag, onStart, onShutdown }) => {
+  ({
+    config,
+    logger,
+    connection,
+    kafka,
+    registry: events,
+    metrics,
+    readiness,
+    lag,
+    onStart,
+    onShutdown,
+  }) => {
     const producer = new EventProducer({ kafka, registry: events, agent: config.AGENT_ID });
     const board = new ClaimBoard(connection, events);
     const transactionalId = `${declared.group}-${config.INSTANCE_ID}`;

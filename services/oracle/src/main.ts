@@ -1,17 +1,16 @@
 import { runAgentService } from '@paxfleet/agent-kit';
-import { eventRegistry } from '@paxfleet/events';
 import { keywordSourceFromConfig, oracleConfig } from './config.ts';
 import { LogHeadWatch } from './log-head-watch.ts';
 import { NewestEvents, oracleAgent } from './oracle-agent.ts';
 
 await runAgentService(
   'oracle',
-  ({ config, logger, connection, onStart, onShutdown }) => {
+  ({ config, logger, connection, registry, onStart, onShutdown }) => {
     const newest = new NewestEvents();
     const clientId = `${config.AGENT_ID}-${config.INSTANCE_ID}-log-head`;
     const watch = new LogHeadWatch({
       connection: { ...connection, clientId },
-      registry: eventRegistry(),
+      registry,
       onEvent: (event) => newest.observe(event),
       logger,
       clientId,
