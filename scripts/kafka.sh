@@ -5,7 +5,9 @@
 # usage: scripts/kafka.sh fetch | classpath | up | down | status | topics <args...>
 #
 #   fetch    download the jars into .kafka/lib-<version>/ (once; a marker file
-#            records a complete download, so later runs do nothing)
+#            records a complete download, so later runs do nothing); with
+#            KAFKA_TIERED_STORAGE=1 also the remote storage manager's jar into
+#            .kafka/lib-<version>-tiered-storage/ (once, the same way)
 #   classpath  fetch if needed, print the Java classpath of the Kafka jars (clients,
 #            tools: for benchmarks that run Kafka's own code)
 #   up       fetch if needed, format a fresh data dir, start the broker in the
@@ -26,6 +28,16 @@
 #   KAFKA_HEAP             default "-Xms256m -Xmx512m"
 #   KAFKA_VERSION          default 4.3.1
 #   KAFKA_READY_TIMEOUT    seconds `up` waits for the broker (default 60)
+#   KAFKA_TIERED_STORAGE   1: tiered storage (KIP-405) on, with the remote storage
+#                          manager of Kafka's own tests, LocalTieredStorage (from
+#                          org.apache.kafka:kafka-storage:<version>, classifier
+#                          test, loaded as a plugin: the broker's classpath stays
+#                          the same), keeping remote segments in <data dir>/
+#                          tiered-storage/kafka-tiered-storage/<topic>-<partition>-
+#                          <topic id>/, and the default TopicBasedRemoteLogMetadata-
+#                          Manager (one replica); segments are copied and local
+#                          retention enforced within about a second. Topics opt in
+#                          with remote.storage.enable=true. Default 0 (off).
 #   KAFKA_BROKERS          if set, an external cluster is used: up/down do nothing
 #
 # exit codes: 0 ok, 1 failure, 2 usage, 3 port already in use (see with-kafka.sh)
@@ -50,7 +62,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/local-server.sh"
 STATE_DIR="$ROOT/.kafka"
 LOCK_DIR="$STATE_DIR/locks"
 LIB_DIR="$STATE_DIR/lib-$KAFKA_VERSION"
-LIB_MARKER="$LIB_DIR/.complete"
+KAFKA_TIERED_STORAGE=${KAFKA_TIERED_STORAGE:-0}
+TIERED_LIB_DIR="$STATE_DIR/lib-$KAFKA_VERSION-tiered-storage"
+TIERED_RSM_CLASS=org.apache.kafka.server.log.remote.storage.LocalTieredStorage
 POM="$SCRIPT_DIR/kafka/pom.xml"
 LOG4J_CONFIG="$SCRIPT_DIR/kafka/log4j2.yaml"
 DATA_DIR=${KAFKA_DATA_DIR:-$STATE_DIR/data-$KAFKA_PORT}
@@ -59,6 +73,7 @@ PROPS="$DATA_DIR/server.properties"
 PID_FILE="$DATA_DIR/kafka.pid"
 LOG_DIR="$DATA_DIR/logs"
 TLS_DIR="$DATA_DIR/tls"
+TIERED_STORAGE_DIR="$DATA_DIR/tiered-storage"
 
 # Lean JVM flags for the short-lived command-line tools.
 TOOL_JVM_OPTS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xshare:auto -Xmx256m
@@ -82,41 +97,63 @@ require_java() {
   command -v java >/dev/null 2>&1 || die "java not found on PATH (Java 17+ is needed)"
 }
 
-libs_complete() {
-  [[ -f $LIB_MARKER ]]
+tiered_storage() {
+  [[ $KAFKA_TIERED_STORAGE == 1 ]]
+}
+
+check_tiered_storage() {
+  [[ $KAFKA_TIERED_STORAGE == 0 || $KAFKA_TIERED_STORAGE == 1 ]] ||
+    die "KAFKA_TIERED_STORAGE must be 0 or 1, got '$KAFKA_TIERED_STORAGE'"
 }
 
 cmd_fetch() {
-  libs_complete && return 0
+  fetch_jars "$LIB_DIR" "$KAFKA_VERSION" "Apache Kafka $KAFKA_VERSION jars" \
+    "kafka_2.13-$KAFKA_VERSION.jar kafka-tools-$KAFKA_VERSION.jar" -DincludeScope=runtime
+  if tiered_storage; then
+    # Only the test-classifier jar: every other class it needs is the broker's.
+    fetch_jars "$TIERED_LIB_DIR" "$KAFKA_VERSION-tiered-storage" \
+      "Kafka $KAFKA_VERSION's test remote storage manager (kafka-storage, classifier test)" \
+      "kafka-storage-$KAFKA_VERSION-test.jar" -P tiered-storage -DincludeClassifiers=test \
+      -DexcludeTransitive=true
+  fi
+}
+
+# fetch_jars <dir> <lock name> <what> <jars that must be there> <mvn args...>: copies
+# the pom's dependencies into dir once; a marker file records a complete download.
+fetch_jars() {
+  local dir=$1 name=$2 what=$3 required=$4
+  shift 4
+  [[ -f $dir/.complete ]] && return 0
   command -v mvn >/dev/null 2>&1 || die "mvn not found on PATH (Maven fetches the Kafka jars)"
   mkdir -p "$LOCK_DIR"
   # Serialise concurrent fetches of the same version.
   local lock_fd
-  exec {lock_fd}>"$LOCK_DIR/fetch-$KAFKA_VERSION.lock"
+  exec {lock_fd}>"$LOCK_DIR/fetch-$name.lock"
   flock "$lock_fd"
-  if libs_complete; then
+  if [[ -f $dir/.complete ]]; then
     exec {lock_fd}>&-
     return 0
   fi
-  note "fetching Apache Kafka $KAFKA_VERSION jars from Maven Central into ${LIB_DIR#"$ROOT"/} ..."
-  local tmp="$LIB_DIR.tmp.$$" mvn_log="$STATE_DIR/fetch-$KAFKA_VERSION.log"
-  rm -rf "$tmp" "$LIB_DIR"
+  note "fetching $what from Maven Central into ${dir#"$ROOT"/} ..."
+  local tmp="$dir.tmp.$$" mvn_log="$STATE_DIR/fetch-$name.log" jar
+  rm -rf "$tmp" "$dir"
   # Output goes to a log (Debian's Maven 3.8 prints colour codes even with -B -q)
   # and is shown only on failure.
   if ! mvn -B -q -f "$POM" -Dkafka.version="$KAFKA_VERSION" \
-    dependency:copy-dependencies -DoutputDirectory="$tmp" -DincludeScope=runtime \
+    dependency:copy-dependencies -DoutputDirectory="$tmp" "$@" \
     >"$mvn_log" 2>&1; then
     sed 's/\x1b\[[0-9;]*m//g' "$mvn_log" >&2
     rm -rf "$tmp"
-    die "fetching the Kafka $KAFKA_VERSION jars with Maven failed (log: $mvn_log)"
+    die "fetching the $what with Maven failed (log: $mvn_log)"
   fi
   rm -f "$mvn_log"
-  [[ -f $tmp/kafka_2.13-$KAFKA_VERSION.jar && -f $tmp/kafka-tools-$KAFKA_VERSION.jar ]] ||
-    die "Maven finished but the Kafka jars are missing from $tmp"
+  for jar in $required; do
+    [[ -f $tmp/$jar ]] || die "Maven finished but $jar is missing from $tmp"
+  done
   date -u +%Y-%m-%dT%H:%M:%SZ >"$tmp/.complete"
-  mv "$tmp" "$LIB_DIR"
+  mv "$tmp" "$dir"
   exec {lock_fd}>&-
-  note "fetched $(find "$LIB_DIR" -name '*.jar' | wc -l) jars"
+  note "fetched $(find "$dir" -name '*.jar' | wc -l) jars"
 }
 
 external_cluster() {
@@ -193,6 +230,34 @@ group.initial.rebalance.delay.ms=0
 # test can watch a topic with a retention of seconds lose its records.
 log.retention.check.interval.ms=1000
 EOF
+  if tiered_storage; then
+    cat >>"$PROPS" <<EOF
+
+# Tiered storage (KAFKA_TIERED_STORAGE=1, KIP-405): topics with
+# remote.storage.enable=true have their rolled segments copied to the remote tier
+# and deleted from the broker's disk after local.retention.ms; a fetch below the
+# local log start is served from the remote tier. The remote tier here is
+# LocalTieredStorage from Kafka's test jar: a directory on this machine.
+remote.log.storage.system.enable=true
+remote.log.storage.manager.class.name=$TIERED_RSM_CLASS
+remote.log.storage.manager.class.path=$TIERED_LIB_DIR/*
+remote.log.storage.manager.impl.prefix=rsm.config.
+rsm.config.dir=$TIERED_STORAGE_DIR
+# Segment metadata goes to the internal topic __remote_log_metadata, written and
+# read over this listener: one replica, a few partitions.
+remote.log.metadata.manager.listener.name=PLAINTEXT
+remote.log.metadata.manager.impl.prefix=rlmm.config.
+rlmm.config.remote.log.metadata.topic.replication.factor=1
+rlmm.config.remote.log.metadata.topic.min.isr=1
+rlmm.config.remote.log.metadata.topic.num.partitions=5
+# Copy rolled segments every half second (default 30 s); local retention is
+# checked every second, as retention is above, from a second after startup
+# (default 30 s; Kafka's doc: for testing only), so a test on a fresh broker sees
+# segments leave the broker's disk within seconds.
+remote.log.manager.task.interval.ms=500
+log.initial.task.delay.ms=1000
+EOF
+  fi
   if [[ -n $KAFKA_SCRAM_PORT ]]; then
     cat >>"$PROPS" <<EOF
 
@@ -284,6 +349,7 @@ cmd_up() {
       die "KAFKA_SCRAM_PASSWORD must be set (letters, digits, . _ -) when KAFKA_SCRAM_PORT is"
     scram_user=(--add-scram "SCRAM-SHA-512=[name=$KAFKA_SCRAM_USERNAME,password=$KAFKA_SCRAM_PASSWORD]")
   fi
+  check_tiered_storage
   require_java
   cmd_fetch
 
@@ -323,7 +389,9 @@ cmd_up() {
     die "formatting the storage in $DATA_DIR failed"
   fi
 
-  note "starting Kafka $KAFKA_VERSION on $HOST:$KAFKA_PORT (controller $KAFKA_CONTROLLER_PORT, data ${DATA_DIR#"$ROOT"/})"
+  local tiered=
+  tiered_storage && tiered=", tiered storage in ${TIERED_STORAGE_DIR#"$ROOT"/}"
+  note "starting Kafka $KAFKA_VERSION on $HOST:$KAFKA_PORT (controller $KAFKA_CONTROLLER_PORT, data ${DATA_DIR#"$ROOT"/}$tiered)"
   local -a heap
   read -r -a heap <<<"$KAFKA_HEAP"
   # setsid: own session, so a Ctrl-C in the calling terminal does not reach it.
@@ -424,7 +492,7 @@ main() {
   local cmd=$1
   shift
   case $cmd in
-  fetch) require_java && cmd_fetch ;;
+  fetch) check_tiered_storage && require_java && cmd_fetch ;;
   classpath) require_java && cmd_fetch && echo "$LIB_DIR/*" ;;
   up) cmd_up ;;
   down) cmd_down ;;

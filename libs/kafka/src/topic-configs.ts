@@ -5,6 +5,7 @@ import {
   Admin,
   ConfigResourceTypes,
   IncrementalAlterConfigOperationTypes,
+  ListOffsetTimestamps,
 } from '@platformatic/kafka';
 import type { KafkaConnection } from './connection.ts';
 import { KafkaError } from './errors.ts';
@@ -86,6 +87,37 @@ export class TopicConfigAdmin {
           },
         ],
       }),
+    );
+  }
+
+  /**
+   * Each partition's first offset still on the broker's disks (ListOffsets with
+   * EARLIEST_LOCAL, KIP-405): with tiered storage, the records before it are only in
+   * the remote tier; without, it is the log start.
+   */
+  async localLogStarts(topic: string): Promise<Map<number, number>> {
+    const metadata = await this.#call(`read the metadata of ${topic}`, () =>
+      this.#admin.metadata({ topics: [topic] }),
+    );
+    const partitions = metadata.topics.get(topic)?.partitionsCount ?? 0;
+    const [listed] = await this.#call(`list the local log starts of ${topic}`, () =>
+      this.#admin.listOffsets({
+        topics: [
+          {
+            name: topic,
+            partitions: Array.from({ length: partitions }, (_, partitionIndex) => ({
+              partitionIndex,
+              timestamp: ListOffsetTimestamps.EARLIEST_LOCAL,
+            })),
+          },
+        ],
+      }),
+    );
+    return new Map(
+      (listed?.partitions ?? []).map((partition) => [
+        partition.partitionIndex,
+        Number(partition.offset),
+      ]),
     );
   }
 

@@ -155,7 +155,9 @@ export async function workflowTimeline(
       // Read before the records, so a record called warm was off the broker's disks. A broker
       // that cannot say (no ListOffsets EARLIEST_LOCAL) just gets no warm records.
       localStarts =
-        (spec.tiers && (await tiers?.localLogStarts(topic).catch(() => undefined))) || new Map();
+        (spec.tiers &&
+          (await tiers?.localLogStarts(registry.physicalTopic(topic)).catch(() => undefined))) ||
+        new Map();
       const starts =
         admin && options.since !== undefined
           ? (await admin.fetchTopicOffsetsByTimestamp(topic, options.since))
