@@ -13,7 +13,7 @@ WORKSPACE_MANIFESTS := package.json pnpm-lock.yaml pnpm-workspace.yaml .node-ver
 INSTALLED := node_modules/.paxfleet-installed
 
 .PHONY: help install build typecheck lint format format-check test test-unit test-int test-k8s \
-	test-images test-alerts test-interop images timeline blobs-sweep bench-fleet kafka-up kafka-down topics demo bench clean
+	test-images test-alerts test-interop images timeline replay blobs-sweep bench-fleet kafka-up kafka-down topics demo bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -72,6 +72,9 @@ demo: $(INSTALLED) ## run the fleet on one machine (local broker unless KAFKA_BR
 
 timeline: $(INSTALLED) ## replay one workflow from the cold archive and every topic, in time order: make timeline WORKFLOW=workflow_7k2p9x0q (archive: BLOB_STORE as for the archiver, or ARCHIVE_DIR)
 	@pnpm --filter @paxfleet/cli -s run timeline $(WORKFLOW)
+
+replay: $(INSTALLED) ## re-run one workflow in a shadow namespace with its recorded model outputs and print what differs: make replay WORKFLOW=workflow_7k2p9x0q [ARGS='--set seo.AGENT_PROMPT_NOTE=... --live']
+	@pnpm --filter @paxfleet/cli -s run replay $(WORKFLOW) $(ARGS)
 
 blobs-sweep: $(INSTALLED) ## delete blobs and archive objects older than the catalog keeps them (BLOB_STORE, BLOB_S3_* as for the agents)
 	@pnpm --filter @paxfleet/cli -s run blobs:sweep

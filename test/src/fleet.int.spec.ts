@@ -10,7 +10,9 @@ import { after, before, describe, it } from 'node:test';
 import {
   AGENTS,
   formatCost,
+  formatDiff,
   formatTimeline,
+  replayWorkflow,
   startFleet,
   workflowCost,
   stopFleet,
@@ -20,7 +22,10 @@ import {
 } from '@paxfleet/cli';
 import { createKafka, kafkaConnectionFromEnv } from '@paxfleet/kafka';
 import { TopicConfigAdmin } from '@paxfleet/kafka/topic-configs';
-import { applyCatalog, eventRegistry, type TopicValues } from '@paxfleet/events';
+import { applyCatalog, Bodies, eventRegistry, type TopicValues } from '@paxfleet/events';
+import { blobConfig, blobStoreFromConfig } from '@paxfleet/agent-kit';
+import { lookUpWorkflow } from '@paxfleet/archive';
+import { loadConfig } from '@paxfleet/core';
 import { readTopic } from './topic-log.ts';
 
 const WRITERS = ['marketing', 'sales', 'content'] as const;
@@ -28,6 +33,9 @@ const RESEARCH_INLINE_MAX_BYTES = 512;
 /** The ledger's price table in this test: USD per million tokens of the offline model. */
 const PRICE = { input: 0.15, output: 0.6 };
 const run = randomBytes(3).toString('hex');
+/** Where the fleet listens (FLEET_TEST_BASE_PORT: two runs on one machine), and a replay's shadow fleet. */
+const BASE_PORT = Number(process.env.FLEET_TEST_BASE_PORT ?? 17070);
+const SHADOW_BASE_PORT = BASE_PORT + 10_000;
 const workDir = mkdtempSync(join(tmpdir(), 'paxfleet-e2e-'));
 let fleet: Map<AgentName, FleetProcess>;
 
@@ -85,7 +93,7 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
     await admin.disconnect();
     await configs.close();
     fleet = await startFleet({
-      basePort: 17070,
+      basePort: BASE_PORT,
       logDir: join(workDir, 'logs'),
       podsDir: join(workDir, 'pods'),
       env: {
@@ -100,7 +108,10 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
         }),
       },
       // Research's analyses (over 1 KB) go through the object store; articles ride inline.
-      agentEnv: { research: { BLOB_INLINE_MAX_BYTES: String(RESEARCH_INLINE_MAX_BYTES) } },
+      agentEnv: {
+        research: { BLOB_INLINE_MAX_BYTES: String(RESEARCH_INLINE_MAX_BYTES) },
+        archiver: { ARCHIVE_FLUSH_MS: '500' },
+      },
     });
   });
 
@@ -362,6 +373,119 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
     console.log(
       `timeline from the time index: ${recent.records} records read instead of ${all.records}`,
     );
+  });
+
+  it('a workflow replayed in a shadow namespace with its recorded model outputs does the same; with the winning writer’s prompt changed only its piece and what is computed from it differ; nothing live moves', async () => {
+    const topic = `e2e-${run}-replay`;
+    const workflow = await submit(topic);
+    await eventually(
+      async () =>
+        (await readTopic('seo-reports')).filter(
+          (event) => event.value.work_key === `content:${topic}`,
+        ),
+      (found) => found.length > 0,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const connection = kafkaConnectionFromEnv(process.env, 'replay-test');
+    const admin = createKafka(connection).admin();
+    await admin.connect();
+    // agent-progress is left out: the live fleet's heartbeats move it all along.
+    const live = eventRegistry()
+      .catalog.topics.map((spec) => spec.name)
+      .filter((name) => name !== 'agent-progress');
+    const snapshot = async () => {
+      const ends = await Promise.all(
+        live.map(async (name) =>
+          (await admin.fetchTopicOffsets(name)).map((p) => `${name}[${p.partition}]=${p.high}`),
+        ),
+      );
+      const groups = (await admin.listGroups()).groups.map((group) => group.groupId).sort();
+      const committed = await Promise.all(
+        groups
+          .filter((group) => group.startsWith('paxfleet-') && !group.includes('reader'))
+          .map(async (groupId) =>
+            JSON.stringify(await admin.fetchOffsets({ groupId, topics: live })),
+          ),
+      );
+      return { ends: ends.flat(), groups, committed };
+    };
+    const before = await snapshot();
+    const store = process.env.BLOB_S3_BUCKET
+      ? blobStoreFromConfig(loadConfig(blobConfig, { ...process.env, BLOB_STORE: 's3' }))
+      : undefined;
+    const bodies = new Bodies({ inlineMaxBytes: 0, ...(store && { store }) });
+    // The shadow's research stores its analysis by reference, as the live one does.
+    const shadowEnv = { research: { BLOB_INLINE_MAX_BYTES: String(RESEARCH_INLINE_MAX_BYTES) } };
+    const replay = (name: string, agentEnv: Record<string, Record<string, string>> = {}) =>
+      replayWorkflow({
+        workflowId: workflow,
+        env: {
+          KAFKA_BROKERS: process.env.KAFKA_BROKERS as string,
+          MODEL_OFFLINE_LATENCY_MS: '50',
+          MODEL_PRICES: JSON.stringify({ 'offline-deterministic-1': PRICE }),
+        },
+        bodies,
+        ...(store && { blobs: store }),
+        workDir: join(workDir, name),
+        basePort: SHADOW_BASE_PORT,
+        agentEnv: { ...shadowEnv, ...agentEnv },
+        log: (line) => console.log(line),
+      });
+    try {
+      const same = await replay('replay-same');
+      console.log(formatDiff(same.diff));
+      assert.ok(same.recordings > 0);
+      assert.equal(same.replayed, same.recordings, 'every model call answered from the ledger');
+      assert.ok(same.diff.empty, formatDiff(same.diff));
+      assert.ok(same.original.decisions.length >= 5, same.original.decisions.join('\n'));
+
+      if (store)
+        assert.ok(
+          same.removed.blobs > 0,
+          'the shadow research wrote its bodies under its namespace',
+        );
+
+      // The writer that won, with a changed prompt: its piece differs, and so do the reports
+      // computed from that piece (seo's, the oracle's); research and every decision do not.
+      const [result] = await resultsFor([topic]);
+      const winner = result?.value.agent as string;
+      const changed = await replay('replay-changed', {
+        [winner]: { AGENT_PROMPT_NOTE: 'Write for finance teams.' },
+      });
+      console.log(formatDiff(changed.diff));
+      assert.deepEqual(changed.diff.decisions, { missing: [], added: [] });
+      assert.deepEqual(changed.diff.claims, { missing: [], added: [] });
+      const differ = changed.diff.outputs.map((output) => output.what);
+      assert.ok(differ.includes(`content-results ${winner} content-result`), differ.join('; '));
+      for (const what of differ)
+        assert.match(
+          what,
+          new RegExp(`^(content-results ${winner} |seo-reports seo |audit-findings oracle )`),
+          `only ${winner}'s piece and what was computed from it: ${what}`,
+        );
+      assert.ok(changed.replayed < changed.recordings, `${winner}'s calls went to the model`);
+      for (const removed of [same.removed, changed.removed]) {
+        assert.ok(
+          removed.topics.length >= 10 && removed.topics.every((t) => t.startsWith('shadow-')),
+        );
+        assert.ok(removed.groups.every((group) => group.startsWith('shadow-')));
+      }
+      const after = await snapshot();
+      assert.deepEqual(after.ends, before.ends, 'live topics: not one record more');
+      assert.deepEqual(after.committed, before.committed, 'live groups: offsets unchanged');
+      assert.deepEqual(
+        after.groups.filter((group) => !before.groups.includes(group)),
+        [],
+        'no group left behind, live or shadow',
+      );
+      assert.deepEqual(
+        (await admin.listTopics()).filter((name) => name.startsWith('shadow-')),
+        [],
+      );
+    } finally {
+      await admin.disconnect();
+      store?.close();
+    }
   });
 
   it('every agent exports its own consumer lag and when it last reported progress; the coordinator exports the whole fleet’s lag', async () => {
@@ -697,6 +821,86 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
       assert.match(event.value.reason, /^event is \d+ s old, over the 2 s limit$/);
     assert.equal((await resultsFor([topic])).length, 0, 'nobody wrote about the stale research');
   });
+
+  // Last of the suite: it deletes every record the broker holds.
+  it(
+    'a workflow whose records the broker no longer holds replays the same from the cold archive',
+    {
+      skip: process.env.BLOB_S3_BUCKET
+        ? false
+        : 'BLOB_S3_BUCKET is not set (make test runs this under scripts/with-s3.sh)',
+    },
+    async () => {
+      const topic = `e2e-${run}-replay-archived`;
+      const workflow = await submit(topic);
+      await eventually(
+        async () =>
+          (await readTopic('seo-reports')).filter(
+            (event) => event.value.work_key === `content:${topic}`,
+          ),
+        (found) => found.length > 0,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const store = blobStoreFromConfig(
+        loadConfig(blobConfig, { ...process.env, BLOB_STORE: 's3' }),
+      );
+      assert.ok(store);
+      const archived = eventRegistry().catalog.agent('archiver').consumes;
+      const onBroker = await workflowTimeline(
+        kafkaConnectionFromEnv(process.env, 'replay-archive-test'),
+        eventRegistry(),
+        workflow,
+      );
+      const wanted = onBroker.filter((entry) => archived.includes(entry.topic)).length;
+      // The fleet's archiver flushes every half second (ARCHIVE_FLUSH_MS in this test).
+      await eventually(
+        async () => (await lookUpWorkflow(store, archived, workflow)).records.length,
+        (found) => found >= wanted,
+      );
+      // The broker lets every record go (as retention would): log start at the end.
+      const admin = createKafka(kafkaConnectionFromEnv(process.env, 'replay-archive-test')).admin();
+      await admin.connect();
+      try {
+        for (const name of eventRegistry().catalog.topics.map((spec) => spec.name)) {
+          const partitions = (await admin.fetchTopicOffsets(name)).map(({ partition }) => ({
+            partition,
+            offset: '-1',
+          }));
+          await admin.deleteTopicRecords({ topic: name, partitions });
+        }
+      } finally {
+        await admin.disconnect();
+      }
+      assert.deepEqual(
+        await workflowTimeline(
+          kafkaConnectionFromEnv(process.env, 'replay-archive-test'),
+          eventRegistry(),
+          workflow,
+        ),
+        [],
+        'the broker holds nothing of the workflow',
+      );
+      const result = await replayWorkflow({
+        workflowId: workflow,
+        env: {
+          KAFKA_BROKERS: process.env.KAFKA_BROKERS as string,
+          MODEL_OFFLINE_LATENCY_MS: '50',
+          MODEL_PRICES: JSON.stringify({ 'offline-deterministic-1': PRICE }),
+        },
+        archive: { store, topics: archived },
+        blobs: store,
+        bodies: new Bodies({ inlineMaxBytes: 0, store }),
+        workDir: join(workDir, 'replay-archived'),
+        basePort: SHADOW_BASE_PORT,
+        log: (line) => console.log(line),
+      });
+      console.log(formatDiff(result.diff));
+      assert.ok(result.recordings > 0);
+      assert.equal(result.replayed, result.recordings);
+      assert.ok(result.diff.empty, formatDiff(result.diff));
+      store.close();
+    },
+  );
 });
 
 describe('make demo and Ctrl-C', { timeout: 180_000, skip }, () => {

@@ -20,6 +20,7 @@ import { AgentMetrics } from './agent-metrics.ts';
 import { SpendWindow, type BudgetLimits } from './budget.ts';
 import { ModelBudget } from './model-budget.ts';
 import { ledgeredModel } from './model-ledger.ts';
+import { loadRecordedCalls, RecordedCalls, replayingModel } from './replay-model.ts';
 import { ProgressReporter } from './progress.ts';
 import { StalenessGuard, type StalePolicy } from './staleness.ts';
 
@@ -71,6 +72,10 @@ export interface AgentDeps {
   readonly prices: PriceTable;
   /** The agent's model budget; without a limit in it, the agent never pauses for spend. */
   readonly budget?: BudgetLimits;
+  /** Shadow replay: answer model calls from the recordings on the namespace's model-calls. */
+  readonly replay?: boolean;
+  /** Appended to the system message of every model call (AGENT_PROMPT_NOTE). */
+  readonly promptNote?: string;
   readonly bodies: Bodies;
   readonly instance: string;
   readonly groupId: string;
@@ -111,6 +116,19 @@ function tracedModel(model: ModelProvider): ModelProvider {
   };
 }
 
+/** The note appended to every call's system message: it is part of what the ledger hashes. */
+function withPromptNote(note: string | undefined, model: ModelProvider): ModelProvider {
+  if (!note) return model;
+  return {
+    name: model.name,
+    complete: (request) =>
+      model.complete({
+        ...request,
+        system: request.system ? `${request.system}\n\n${note}` : note,
+      }),
+  };
+}
+
 /** This agent's span for the record (the processor makes it active), else the record's traceparent. */
 function traceFields(traceparent: string | undefined): { trace_id?: string; span_id?: string } {
   const active = trace.getActiveSpan()?.spanContext();
@@ -141,6 +159,7 @@ export class AgentRuntime<K extends TopicName> {
   #connected = false;
   readonly #tracedModel: ModelProvider;
   readonly #budget: ModelBudget | undefined;
+  readonly #recorded: RecordedCalls | undefined;
 
   constructor(definition: AgentDefinition<K>, deps: AgentDeps) {
     this.#definition = definition;
@@ -173,7 +192,12 @@ export class AgentRuntime<K extends TopicName> {
         })
       : undefined;
     this.#guard = new StalenessGuard(definition.maxEventAgeMs, definition.stalePolicy);
-    this.#tracedModel = tracedModel(deps.model);
+    this.#recorded = deps.replay ? new RecordedCalls() : undefined;
+    this.#tracedModel = tracedModel(
+      this.#recorded
+        ? replayingModel(deps.model, definition.name, this.#recorded, deps.bodies)
+        : deps.model,
+    );
     this.#processor = new ConcurrentProcessor({
       kafka: deps.kafka,
       registry: deps.registry,
@@ -234,6 +258,12 @@ export class AgentRuntime<K extends TopicName> {
     );
     await this.#progress.heartbeat();
     await this.#budget?.start();
+    if (this.#recorded) {
+      await loadRecordedCalls(this.#deps.connection, this.#deps.registry, this.#recorded);
+      this.#deps.logger.info('shadow replay: model calls answered from recordings', {
+        recordings: this.#recorded.size,
+      });
+    }
     await this.#processor.start();
   }
 
@@ -328,21 +358,24 @@ export class AgentRuntime<K extends TopicName> {
       if (!this.#claims) throw new Error(`${this.#definition.name} does not take part in claims`);
       return this.#claims;
     };
-    const model = ledgeredModel(this.#tracedModel, {
-      agent: this.#definition.name,
-      instance: this.#deps.instance,
-      source: record,
-      context: record.context,
-      workKey: () => held?.workKey ?? null,
-      outbox,
-      bodies: this.#deps.bodies,
-      prices: this.#deps.prices,
-      clock: this.#clock,
-      onCall: (call) => {
-        this.#metrics.modelCall(call);
-        this.#budget?.record(call);
-      },
-    });
+    const model = withPromptNote(
+      this.#deps.promptNote,
+      ledgeredModel(this.#tracedModel, {
+        agent: this.#definition.name,
+        instance: this.#deps.instance,
+        source: record,
+        context: record.context,
+        workKey: () => held?.workKey ?? null,
+        outbox,
+        bodies: this.#deps.bodies,
+        prices: this.#deps.prices,
+        clock: this.#clock,
+        onCall: (call) => {
+          this.#metrics.modelCall(call);
+          this.#budget?.record(call);
+        },
+      }),
+    );
     return {
       record,
       outbox,

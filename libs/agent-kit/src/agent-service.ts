@@ -2,12 +2,18 @@ import { Type } from '@sinclair/typebox';
 import {
   composeConfig,
   configFragment,
+  requiredWhen,
   type ConfigFragment,
   type ConfigOf,
   type Env,
 } from '@paxfleet/core';
 import { claimConfig, type ClaimConfig } from '@paxfleet/claims';
-import { eventRegistry, type AgentSpec, type TopicName } from '@paxfleet/events';
+import {
+  eventRegistry,
+  namespacedBlobStore,
+  type AgentSpec,
+  type TopicName,
+} from '@paxfleet/events';
 import {
   modelConfig,
   modelProviderFromConfig,
@@ -28,51 +34,72 @@ export const DEFAULT_AGENT_CONCURRENCY = 96;
 
 /** The variables every agent reads, with its declared maximum event age as the default. */
 export function agentConfig(agent: AgentSpec) {
-  return configFragment('Every agent', {
-    MAX_EVENT_AGE_MS: Type.Integer({
-      minimum: 1,
-      default: agent.maxEventAgeMs ?? 3_600_000,
-      documentedDefault: "the agent's maxEventAge in schemas/topics.json",
-      description: 'An input older than this is stale: the agent skips or defers it.',
-    }),
-    HEARTBEAT_INTERVAL_MS: Type.Integer({
-      minimum: 100,
-      default: 5000,
-      description: 'How often the agent says on agent-progress that it is alive.',
-    }),
-    AGENT_CONCURRENCY: Type.Integer({
-      minimum: 1,
-      maximum: 1024,
-      default: DEFAULT_AGENT_CONCURRENCY,
-      description: 'Events in flight at once in this instance.',
-    }),
-    DRAIN_TIMEOUT_MS: Type.Integer({
-      minimum: 0,
-      maximum: 20_000,
-      default: 15_000,
-      description:
-        'On SIGTERM, how long events in flight may finish before the rest is left to the next owner (within the 25 s shutdown budget).',
-    }),
-    AGENT_BUDGET_TOKENS: Type.Optional(
-      Type.Integer({
+  return configFragment(
+    'Every agent',
+    {
+      MAX_EVENT_AGE_MS: Type.Integer({
         minimum: 1,
-        description:
-          'Model tokens (prompt and completion) the agent may use per budget window, all its instances together; over it, it takes no work until the window has room.',
+        default: agent.maxEventAgeMs ?? 3_600_000,
+        documentedDefault: "the agent's maxEventAge in schemas/topics.json",
+        description: 'An input older than this is stale: the agent skips or defers it.',
       }),
-    ),
-    AGENT_BUDGET_USD: Type.Optional(
-      Type.Number({
-        exclusiveMinimum: 0,
-        description:
-          'US dollars (by MODEL_PRICES) the agent may spend on its model per budget window, all its instances together.',
+      HEARTBEAT_INTERVAL_MS: Type.Integer({
+        minimum: 100,
+        default: 5000,
+        description: 'How often the agent says on agent-progress that it is alive.',
       }),
+      AGENT_CONCURRENCY: Type.Integer({
+        minimum: 1,
+        maximum: 1024,
+        default: DEFAULT_AGENT_CONCURRENCY,
+        description: 'Events in flight at once in this instance.',
+      }),
+      DRAIN_TIMEOUT_MS: Type.Integer({
+        minimum: 0,
+        maximum: 20_000,
+        default: 15_000,
+        description:
+          'On SIGTERM, how long events in flight may finish before the rest is left to the next owner (within the 25 s shutdown budget).',
+      }),
+      AGENT_BUDGET_TOKENS: Type.Optional(
+        Type.Integer({
+          minimum: 1,
+          description:
+            'Model tokens (prompt and completion) the agent may use per budget window, all its instances together; over it, it takes no work until the window has room.',
+        }),
+      ),
+      AGENT_BUDGET_USD: Type.Optional(
+        Type.Number({
+          exclusiveMinimum: 0,
+          description:
+            'US dollars (by MODEL_PRICES) the agent may spend on its model per budget window, all its instances together.',
+        }),
+      ),
+      AGENT_PROMPT_NOTE: Type.Optional(
+        Type.String({
+          minLength: 1,
+          description:
+            'Appended to the system message of every model call the agent makes: house style, or a prompt change to try in a shadow replay.',
+        }),
+      ),
+      MODEL_REPLAY: Type.Boolean({
+        default: false,
+        description:
+          'Shadow replay only (needs KAFKA_NAMESPACE): each model call is answered from the recordings the replay command put on the namespace’s model-calls (same agent and prompt); a prompt with none goes to the model.',
+      }),
+      AGENT_BUDGET_WINDOW_MS: Type.Integer({
+        minimum: 1000,
+        default: 3_600_000,
+        description: 'The sliding window the budget counts spend over: an hour.',
+      }),
+    },
+    // Recordings are only ever read in a shadow namespace, never beside the live fleet.
+    requiredWhen(
+      'KAFKA_NAMESPACE',
+      (config) => config.MODEL_REPLAY === true,
+      'when MODEL_REPLAY is true',
     ),
-    AGENT_BUDGET_WINDOW_MS: Type.Integer({
-      minimum: 1000,
-      default: 3_600_000,
-      description: 'The sliding window the budget counts spend over: an hour.',
-    }),
-  });
+  );
 }
 
 /** What an agent process reads: every service's and agent's variables, and the agent's own (C). */
@@ -136,7 +163,13 @@ export function runAgentService<K extends TopicName, C = Record<never, never>>(
     },
     (context) => {
       const config = context.config as unknown as AgentConfig<C>;
-      const blobs = blobStoreFromConfig(config);
+      const configured = blobStoreFromConfig(config);
+      const namespace = context.registry.namespace;
+      // In a namespace (a shadow replay) the agent's blobs never land on live keys.
+      const blobs =
+        configured && namespace !== undefined
+          ? namespacedBlobStore(configured, namespace)
+          : configured;
       const extraStart: (() => unknown)[] = [];
       const extraShutdown: { name: string; run: () => unknown }[] = [];
       const definition = define({
@@ -158,6 +191,8 @@ export function runAgentService<K extends TopicName, C = Record<never, never>>(
         logger: context.logger,
         model: modelProviderFromConfig(config),
         prices: new PriceTable(config.MODEL_PRICES),
+        replay: config.MODEL_REPLAY,
+        ...(config.AGENT_PROMPT_NOTE && { promptNote: config.AGENT_PROMPT_NOTE }),
         budget: {
           windowMs: config.AGENT_BUDGET_WINDOW_MS,
           ...(config.AGENT_BUDGET_TOKENS !== undefined && { tokens: config.AGENT_BUDGET_TOKENS }),

@@ -21,6 +21,12 @@ export {
 } from './agent-service.ts';
 export { SpendWindow, type BudgetLimits, type BudgetVerdict, type Spend } from './budget.ts';
 export { ledgeredModel, type LedgerScope, type ModelCallRecord } from './model-ledger.ts';
+export {
+  REPLAY_PRODUCER,
+  RecordedCalls,
+  loadRecordedCalls,
+  replayingModel,
+} from './replay-model.ts';
 export { ProgressReporter, type ProgressStep } from './progress.ts';
 export {
   StalenessGuard,

@@ -52,7 +52,7 @@ export class ModelBudget {
   /** Reads the window's calls of the agent from the ledger, then follows it. */
   async start(): Promise<void> {
     const since = this.#options.clock() - this.#options.windowMs;
-    const starts = await startsAt(this.#options.connection, 'model-calls', since);
+    const starts = await startsAt(this.#options.connection, this.#options.registry, since);
     await this.#reader.connect();
     const mine = (record: PartitionRecord) =>
       record.headers[HEADER.producer]?.toString('utf8') === this.#options.agent;
@@ -108,18 +108,21 @@ export class ModelBudget {
   }
 }
 
-/** Each partition of the topic from its first record at or after `timestamp` (or its end). */
+/** Each partition of the ledger from its first record at or after `timestamp` (or its end). */
 async function startsAt(
   connection: KafkaConnection,
-  topic: string,
+  registry: EventRegistry,
   timestamp: number,
 ): Promise<PartitionStart[]> {
   const admin = createKafka(connection).admin();
   await admin.connect();
   try {
-    const offsets = await admin.fetchTopicOffsetsByTimestamp(topic, timestamp);
+    const offsets = await admin.fetchTopicOffsetsByTimestamp(
+      registry.physicalTopic('model-calls'),
+      timestamp,
+    );
     return offsets.map(({ partition, offset }) => ({
-      topic,
+      topic: 'model-calls',
       partition,
       from: Number(offset) >= 0 ? Number(offset) : 'end',
     }));

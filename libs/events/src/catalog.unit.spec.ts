@@ -18,6 +18,7 @@ describe('topic catalog', () => {
       'content-claims',
       'content-results',
       'dead-letters',
+      'model-calls',
       'research-events',
       'research-tasks',
       'seo-reports',

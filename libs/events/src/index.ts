@@ -42,6 +42,7 @@ export {
 } from './records.ts';
 export { checkBlobKey, type BlobStore, type StoredBlob } from './blobs/blob-store.ts';
 export { FileBlobStore } from './blobs/file-blob-store.ts';
+export { namespacedBlobStore, namespacePrefix } from './blobs/namespaced-store.ts';
 export {
   Bodies,
   DEFAULT_INLINE_MAX_BYTES,

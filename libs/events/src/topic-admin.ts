@@ -27,7 +27,8 @@ export function topicConfigs(spec: TopicSpec, options: ApplyOptions): Record<str
     'min.insync.replicas': String(Math.min(spec.minInsyncReplicas, options.brokerCount)),
   };
   configs['retention.ms'] = String(spec.retentionMs);
-  if (spec.tiers && options.tieredStorage) {
+  // Kafka's remote tier takes no compacted topic (KIP-405): such a topic stays on broker disks.
+  if (spec.tiers && options.tieredStorage && !spec.cleanupPolicy.includes('compact')) {
     // Recent records stay on broker disks; older ones are served from the remote tier.
     configs['remote.storage.enable'] = 'true';
     configs['local.retention.ms'] = String(spec.tiers.hotMs);

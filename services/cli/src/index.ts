@@ -16,3 +16,16 @@ export {
   type TimelineRead,
   type WorkflowCost,
 } from './timeline.ts';
+export {
+  diffRuns,
+  formatDiff,
+  summarizeRun,
+  type RunDiff,
+  type RunSummary,
+} from './replay/diff.ts';
+export {
+  ReplayError,
+  replayWorkflow,
+  type ReplayOptions,
+  type ReplayResult,
+} from './replay/replay.ts';

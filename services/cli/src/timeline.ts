@@ -15,6 +15,7 @@ export interface TimelineEntry {
   readonly topic: string;
   readonly partition: number;
   readonly offset: number;
+  readonly key: string | null;
   readonly eventType: string;
   readonly producer: string;
   readonly value: unknown;
@@ -32,7 +33,10 @@ export interface TimelineRead {
   readonly archive?: Omit<ArchiveLookup, 'records'> & { readonly records: number };
 }
 
-type Located = Pick<PartitionRecord, 'timestamp' | 'topic' | 'partition' | 'offset' | 'headers'>;
+type Located = Pick<
+  PartitionRecord,
+  'timestamp' | 'topic' | 'partition' | 'offset' | 'key' | 'headers'
+>;
 
 function timelineEntry(
   record: Located,
@@ -44,6 +48,7 @@ function timelineEntry(
     topic: record.topic,
     partition: record.partition,
     offset: record.offset,
+    key: record.key?.toString('utf8') ?? null,
     eventType: record.headers[HEADER.eventType]?.toString('utf8') ?? '',
     producer: record.headers[HEADER.producer]?.toString('utf8') ?? '',
     value,
@@ -160,7 +165,7 @@ export async function workflowTimeline(
         new Map();
       const starts =
         admin && options.since !== undefined
-          ? (await admin.fetchTopicOffsetsByTimestamp(topic, options.since))
+          ? (await admin.fetchTopicOffsetsByTimestamp(registry.physicalTopic(topic), options.since))
               // -1: no record at or after that time in this partition.
               .filter(({ offset }) => Number(offset) >= 0)
               .map(({ partition, offset }) => ({ topic, partition, from: Number(offset) }))

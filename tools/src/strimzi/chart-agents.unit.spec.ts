@@ -40,7 +40,15 @@ describe('chart agents', () => {
       [
         'archiver',
         'paxfleet-archiver',
-        ['research-events', 'content-results', 'agent-activity', 'model-calls'],
+        [
+          'research-tasks',
+          'research-events',
+          'content-results',
+          'agent-activity',
+          'model-calls',
+          'seo-reports',
+          'audit-findings',
+        ],
       ],
     ]);
   });

@@ -77,9 +77,15 @@ describe('blob retention and the sweep', () => {
     assert.deepEqual(blobRetentions(eventRegistry().catalog), [
       { prefix: 'research/', topic: 'research-events', retentionMs: 90 * DAY },
       { prefix: 'content/', topic: 'content-results', retentionMs: -1 },
+      { prefix: 'model-calls/', topic: 'model-calls', retentionMs: 365 * DAY },
+      { prefix: 'archive/research-tasks/', topic: 'research-tasks', retentionMs: 90 * DAY },
       { prefix: 'archive/research-events/', topic: 'research-events', retentionMs: 90 * DAY },
+      { prefix: 'archive/content-claims/', topic: 'content-claims', retentionMs: 90 * DAY },
       { prefix: 'archive/content-results/', topic: 'content-results', retentionMs: -1 },
       { prefix: 'archive/agent-activity/', topic: 'agent-activity', retentionMs: 90 * DAY },
+      { prefix: 'archive/model-calls/', topic: 'model-calls', retentionMs: 365 * DAY },
+      { prefix: 'archive/seo-reports/', topic: 'seo-reports', retentionMs: 365 * DAY },
+      { prefix: 'archive/audit-findings/', topic: 'audit-findings', retentionMs: 365 * DAY },
     ]);
   });
 
@@ -101,9 +107,15 @@ describe('blob retention and the sweep', () => {
     assert.deepEqual(reports, [
       { prefix: 'research/', kept: 1, deleted: 1 },
       { prefix: 'content/', kept: 0, deleted: 0 },
+      { prefix: 'model-calls/', kept: 0, deleted: 0 },
+      { prefix: 'archive/research-tasks/', kept: 0, deleted: 0 },
       { prefix: 'archive/research-events/', kept: 0, deleted: 0 },
+      { prefix: 'archive/content-claims/', kept: 0, deleted: 0 },
       { prefix: 'archive/content-results/', kept: 0, deleted: 0 },
       { prefix: 'archive/agent-activity/', kept: 0, deleted: 1 },
+      { prefix: 'archive/model-calls/', kept: 0, deleted: 0 },
+      { prefix: 'archive/seo-reports/', kept: 0, deleted: 0 },
+      { prefix: 'archive/audit-findings/', kept: 0, deleted: 0 },
     ]);
     await assert.rejects(store.get(archived), /BLOB_NOT_FOUND/);
     await assert.rejects(store.get(old), /BLOB_NOT_FOUND/);

@@ -145,12 +145,18 @@ export class ConcurrentProcessor<K extends TopicName> {
    */
   pause(): void {
     this.#paused = true;
-    this.#consumer?.pause(this.#options.topics.map((topic) => ({ topic })));
+    this.#consumer?.pause(this.#physicalTopics());
   }
 
   resume(): void {
     this.#paused = false;
-    this.#consumer?.resume(this.#options.topics.map((topic) => ({ topic })));
+    this.#consumer?.resume(this.#physicalTopics());
+  }
+
+  #physicalTopics(): { topic: string }[] {
+    return this.#options.topics.map((topic) => ({
+      topic: this.#options.registry.physicalTopic(topic),
+    }));
   }
 
   async start(): Promise<void> {

@@ -1355,7 +1355,11 @@ export const catalogSource: unknown = {
       "valueSchema": "research-task",
       "partitions": 6,
       "cleanupPolicy": "delete",
-      "retention": "7d"
+      "retention": "7d",
+      "tiers": {
+        "hot": "7d",
+        "archive": "90d"
+      }
     },
     {
       "name": "research-events",
@@ -1387,7 +1391,11 @@ export const catalogSource: unknown = {
       "valueSchema": "claim-record",
       "partitions": 6,
       "cleanupPolicy": "compact,delete",
-      "retention": "24h"
+      "retention": "24h",
+      "tiers": {
+        "hot": "24h",
+        "archive": "90d"
+      }
     },
     {
       "name": "content-results",
@@ -1446,7 +1454,11 @@ export const catalogSource: unknown = {
       "valueSchema": "seo-report",
       "partitions": 3,
       "cleanupPolicy": "delete",
-      "retention": "365d"
+      "retention": "365d",
+      "tiers": {
+        "hot": "30d",
+        "archive": "365d"
+      }
     },
     {
       "name": "audit-findings",
@@ -1455,7 +1467,11 @@ export const catalogSource: unknown = {
       "valueSchema": "audit-finding",
       "partitions": 3,
       "cleanupPolicy": "delete",
-      "retention": "365d"
+      "retention": "365d",
+      "tiers": {
+        "hot": "30d",
+        "archive": "365d"
+      }
     },
     {
       "name": "dead-letters",
@@ -1606,10 +1622,14 @@ export const catalogSource: unknown = {
       "port": 7077,
       "group": "paxfleet-archiver",
       "consumes": [
+        "research-tasks",
         "research-events",
+        "content-claims",
         "content-results",
         "agent-activity",
-        "model-calls"
+        "model-calls",
+        "seo-reports",
+        "audit-findings"
       ],
       "produces": []
     }
