@@ -785,6 +785,9 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
         done.value.recorded_at >= call.value.recorded_at + windowMs,
         `researched ${done.value.recorded_at - call.value.recorded_at} ms after the call that spent the budget`,
       );
+      // Paused and resumed, each task is still researched once.
+      for (const workflow of [first, second])
+        assert.equal((await researched(workflow)).length, 1, `${workflow} researched once`);
       const log = readFileSync(join(workDir, 'logs', 'research.log'), 'utf8');
       assert.match(log, /model budget exceeded: taking no work until the window has room/);
       assert.match(log, /model budget has room again: taking work/);

@@ -25,7 +25,13 @@ export interface RunDiff {
   readonly empty: boolean;
 }
 
-const OUTPUT_TOPICS = ['research-events', 'content-results', 'seo-reports', 'audit-findings'];
+/** The topics whose records are a run's outputs. */
+export const OUTPUT_TOPICS: readonly string[] = [
+  'research-events',
+  'content-results',
+  'seo-reports',
+  'audit-findings',
+];
 /** Fields that differ between any two runs of the same work: ids, times, where a body is stored. */
 const VOLATILE = /(^|_)(id|at|ms|timestamp|path|ref|epoch)$/;
 

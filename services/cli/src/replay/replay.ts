@@ -21,7 +21,7 @@ import {
   type FleetProcess,
 } from '../fleet.ts';
 import { workflowHistory, workflowTimeline, type TimelineEntry } from '../timeline.ts';
-import { diffRuns, summarizeRun, type RunDiff, type RunSummary } from './diff.ts';
+import { diffRuns, OUTPUT_TOPICS, summarizeRun, type RunDiff, type RunSummary } from './diff.ts';
 
 export interface ReplayOptions {
   readonly workflowId: string;
@@ -119,6 +119,7 @@ export async function replayWorkflow(options: ReplayOptions): Promise<ReplayResu
   const namespace = options.namespace ?? `shadow-${randomBytes(4).toString('hex')}`;
   const shadow = eventRegistry({ namespace });
   const losers = claimLosers(original);
+  const originalSummary = await summarizeRun(original, options.bodies);
   const agents = AGENTS.filter((agent) => agent !== 'archiver');
   log(
     `replaying ${options.workflowId} in namespace ${namespace}: ${tasks.length} task(s), ${recordings.length} recorded model calls`,
@@ -167,9 +168,12 @@ export async function replayWorkflow(options: ReplayOptions): Promise<ReplayResu
     }
     const read = () => workflowTimeline(connection, shadow, options.workflowId);
     const deadline = Date.now() + (options.timeoutMs ?? 120_000);
-    const want = await summarizeRun(original, options.bodies);
+    // Done once it has made as many decisions and outputs as the original did.
     const decided = (entries: readonly TimelineEntry[]) =>
-      entries.filter((entry) => entry.topic === 'agent-activity').length >= want.decisions.length;
+      entries.filter((entry) => entry.topic === 'agent-activity').length >=
+        originalSummary.decisions.length &&
+      entries.filter((entry) => OUTPUT_TOPICS.includes(entry.topic)).length >=
+        originalSummary.outputs.size;
     if (losers.size > 0) {
       const grants = granted(original);
       while (Date.now() < deadline && granted(await read()).length < grants.length)
@@ -191,7 +195,6 @@ export async function replayWorkflow(options: ReplayOptions): Promise<ReplayResu
   } finally {
     if (fleet) await stopFleet(fleet);
   }
-  const originalSummary = await summarizeRun(original, options.bodies);
   const replaySummary = await summarizeRun(
     replayEntries.filter(
       (entry) => !(entry.topic === 'model-calls' && entry.producer === REPLAY_PRODUCER),
