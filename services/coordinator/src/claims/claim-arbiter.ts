@@ -43,6 +43,11 @@ export class ClaimArbiter {
   readonly #requests: 'claim-requests';
   readonly #decisions: 'content-claims';
   readonly #ledgers = new Map<number, ClaimLedger>();
+  /** Rebuilds under way, by partition; the claim log's one reader takes them in turn. */
+  readonly #rebuilds = new Map<number, { owned: number; ledger: Promise<ClaimLedger> }>();
+  #historyTurn: Promise<unknown> = Promise.resolve();
+  /** Bumped when a partition is revoked: a rebuild begun before does not keep its ledger. */
+  readonly #owned = new Map<number, number>();
   readonly #expiryRequested = new Map<string, number>();
   readonly #processor: ExactlyOnceProcessor<'claim-requests'>;
   readonly #history: TopicReader;
@@ -88,7 +93,10 @@ export class ClaimArbiter {
         this.#assigned = true;
       },
       onRevoke: (partitions) => {
-        for (const { partition } of partitions) this.#ledgers.delete(partition);
+        for (const { partition } of partitions) {
+          this.#ledgers.delete(partition);
+          this.#owned.set(partition, (this.#owned.get(partition) ?? 0) + 1);
+        }
       },
     });
   }
@@ -127,16 +135,39 @@ export class ClaimArbiter {
     this.#options.metrics.record(request, decision);
   }
 
-  async #ledgerFor(partition: number): Promise<ClaimLedger> {
-    let ledger = this.#ledgers.get(partition);
-    if (ledger) return ledger;
-    ledger = new ClaimLedger(this.#options.policy);
-    const rebuilt = ledger;
+  /**
+   * The partition's ledger, rebuilt from the claim log the first time. Lanes of several
+   * partitions ask at once after an assignment: their rebuilds take turns on the one
+   * reader (a PartitionReader reads one set of partitions at a time).
+   */
+  #ledgerFor(partition: number): Promise<ClaimLedger> {
+    const ledger = this.#ledgers.get(partition);
+    if (ledger) return Promise.resolve(ledger);
+    const owned = this.#owned.get(partition) ?? 0;
+    const running = this.#rebuilds.get(partition);
+    // A rebuild begun before a revocation is not this assignment's.
+    if (running?.owned === owned) return running.ledger;
+    const rebuild = {
+      owned,
+      ledger: this.#historyTurn.then(() => this.#rebuild(partition, owned)),
+    };
+    this.#historyTurn = rebuild.ledger.catch(() => undefined);
+    this.#rebuilds.set(partition, rebuild);
+    const forget = () => {
+      if (this.#rebuilds.get(partition) === rebuild) this.#rebuilds.delete(partition);
+    };
+    rebuild.ledger.then(forget, forget);
+    return rebuild.ledger;
+  }
+
+  async #rebuild(partition: number, owned: number): Promise<ClaimLedger> {
+    const ledger = new ClaimLedger(this.#options.policy);
     await this.#history.readToEnd<'content-claims'>(
       [{ topic: this.#decisions, partition, from: 'beginning' }],
-      ({ value }) => rebuilt.apply(value),
+      ({ value }) => ledger.apply(value),
     );
-    this.#ledgers.set(partition, ledger);
+    // Revoked meanwhile: the next owner's decisions may follow; the ledger is rebuilt on return.
+    if ((this.#owned.get(partition) ?? 0) === owned) this.#ledgers.set(partition, ledger);
     return ledger;
   }
 
