@@ -62,6 +62,19 @@ async function submit(topic: string): Promise<string> {
   return ((await response.json()) as { workflow_id: string }).workflow_id;
 }
 
+/** Submits a research task and waits for the end of its workflow: seo's report on the piece. */
+async function submitAndFinish(topic: string): Promise<string> {
+  const workflow = await submit(topic);
+  await eventually(
+    async () =>
+      (await readTopic('seo-reports')).filter(
+        (event) => event.value.work_key === `content:${topic}`,
+      ),
+    (found) => found.length > 0,
+  );
+  return workflow;
+}
+
 async function resultsFor(topics: readonly string[]) {
   return (await readTopic('content-results')).filter((event) => topics.includes(event.value.topic));
 }
@@ -274,14 +287,7 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
 
   it('a workflow replays as a timeline from every topic, in causal order', async () => {
     const topic = `e2e-${run}-timeline`;
-    const workflow = await submit(topic);
-    await eventually(
-      async () =>
-        (await readTopic('seo-reports')).filter(
-          (event) => event.value.work_key === `content:${topic}`,
-        ),
-      (found) => found.length > 0,
-    );
+    const workflow = await submitAndFinish(topic);
     const timeline = await workflowTimeline(
       kafkaConnectionFromEnv(process.env, 'timeline-test'),
       eventRegistry(),
@@ -377,14 +383,7 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
 
   it('a workflow replayed in a shadow namespace with its recorded model outputs does the same; with the winning writer’s prompt changed only its piece and what is computed from it differ; nothing live moves', async () => {
     const topic = `e2e-${run}-replay`;
-    const workflow = await submit(topic);
-    await eventually(
-      async () =>
-        (await readTopic('seo-reports')).filter(
-          (event) => event.value.work_key === `content:${topic}`,
-        ),
-      (found) => found.length > 0,
-    );
+    const workflow = await submitAndFinish(topic);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const connection = kafkaConnectionFromEnv(process.env, 'replay-test');
     const admin = createKafka(connection).admin();
@@ -835,14 +834,7 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
     },
     async () => {
       const topic = `e2e-${run}-replay-archived`;
-      const workflow = await submit(topic);
-      await eventually(
-        async () =>
-          (await readTopic('seo-reports')).filter(
-            (event) => event.value.work_key === `content:${topic}`,
-          ),
-        (found) => found.length > 0,
-      );
+      const workflow = await submitAndFinish(topic);
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const store = blobStoreFromConfig(
         loadConfig(blobConfig, { ...process.env, BLOB_STORE: 's3' }),

@@ -227,7 +227,13 @@ export class AgentRuntime<K extends TopicName> {
         metrics: this.#metrics,
         clock: this.#clock,
         pause: () => this.#processor.pause(),
-        resume: () => this.#processor.resume(),
+        resume: () => {
+          this.#processor.resume().catch((error: unknown) =>
+            deps.logger.warn('intake not resumed after the budget pause', {
+              error: (error as Error).message,
+            }),
+          );
+        },
       });
     }
   }

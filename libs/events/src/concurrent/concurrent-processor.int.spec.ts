@@ -276,5 +276,55 @@ describe('ConcurrentProcessor on the real broker', { timeout: 300_000 }, () => {
         await stop();
       }
     });
+
+    it('paused, it finishes what is in flight and takes nothing more; resumed, it takes the rest, each once', async () => {
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      let started = 0;
+      const { topics, outputs, eos, stop } = await setup(4, (names) => async (record, outbox) => {
+        started += 1;
+        await gate;
+        outbox.send(
+          names['research-events'],
+          record.value.topic,
+          output(Number(record.value.task_id.slice(5))),
+          record.context,
+        );
+      });
+      try {
+        await produceTasks(
+          topics,
+          Array.from({ length: 20 }, (_, index) => task(3000 + index, `paused-${index}`)),
+        );
+        await eventually(
+          () => started,
+          (count) => count >= 4,
+          { timeoutMs: 30_000 },
+        );
+        eos.pause();
+        open();
+        await eventually(
+          () => outputs.values.length,
+          (count) => count >= 4,
+          { timeoutMs: 30_000 },
+        );
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        assert.equal(started, 4, 'nothing taken while paused');
+        assert.equal(outputs.values.length, 4, 'what was in flight was committed');
+        await eos.resume();
+        await eventually(
+          () => outputs.values.length,
+          (count) => count >= 20,
+          { timeoutMs: 30_000 },
+        );
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        assert.equal(started, 20);
+        const ids = outputs.values.map((value) => value.event_id);
+        assert.equal(new Set(ids).size, 20, 'each input once in the output');
+      } finally {
+        open();
+        await stop();
+      }
+    });
   });
 });

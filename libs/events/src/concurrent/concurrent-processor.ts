@@ -1,6 +1,7 @@
 import type { Logger } from '@paxfleet/core';
 import {
   ASSIGN_PARTITIONS,
+  KafkaErrors,
   REVOKE_PARTITIONS,
   sendOffsetsWithMetadata,
   type Consumer,
@@ -145,12 +146,49 @@ export class ConcurrentProcessor<K extends TopicName> {
    */
   pause(): void {
     this.#paused = true;
-    this.#consumer?.pause(this.#physicalTopics());
+    this.#whenConnected((consumer) => consumer.pause(this.#physicalTopics()));
   }
 
-  resume(): void {
+  /**
+   * Takes events again. Pausing drops what the client had fetched and not handed out, so
+   * each assigned partition is sought to what this instance has not taken: after its last
+   * delivered offset, or its committed offset when it has taken nothing.
+   */
+  async resume(): Promise<void> {
     this.#paused = false;
-    this.#consumer?.resume(this.#physicalTopics());
+    const consumer = this.#consumer;
+    if (!consumer) return;
+    const assigned = consumer.assignment();
+    const untaken = assigned.filter(
+      ({ topic, partition }) => !this.#owned.has(partitionKey(topic, partition)),
+    );
+    const committed = untaken.length > 0 ? await consumer.committed(untaken) : [];
+    this.#whenConnected((connected) => {
+      connected.resume(this.#physicalTopics());
+      for (const { topic, partition } of assigned) {
+        const owned = this.#owned.get(partitionKey(topic, partition));
+        const stored = committed.find(
+          (entry) => entry.topic === topic && entry.partition === partition,
+        );
+        const offset = owned
+          ? owned.progress.next
+          : stored && Number(stored.offset) >= 0
+            ? Number(stored.offset)
+            : undefined;
+        // No committed offset: auto.offset.reset decides where it starts, as at assignment.
+        if (offset !== undefined) connected.seek({ topic, partition, offset: String(offset) });
+      }
+    });
+  }
+
+  /** Not connected yet (or any more): #take pauses each partition as its first batch comes. */
+  #whenConnected(act: (consumer: Consumer) => void): void {
+    if (!this.#consumer) return;
+    try {
+      act(this.#consumer);
+    } catch (error) {
+      if (!(error instanceof Error && KafkaErrors.isKafkaJSError(error))) throw error;
+    }
   }
 
   #physicalTopics(): { topic: string }[] {

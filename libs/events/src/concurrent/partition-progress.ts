@@ -75,6 +75,11 @@ export class PartitionProgress {
     return true;
   }
 
+  /** The offset after the last one delivered: where taking goes on. */
+  get next(): number {
+    return this.#last + 1;
+  }
+
   /** Whether the metadata this instance started from says the offset is done already. */
   alreadyDone(offset: number): boolean {
     return this.#restored.has(offset);
