@@ -18,7 +18,9 @@ interface TestAgent {
   readonly group?: string;
   readonly consumes?: readonly string[];
   readonly produces?: readonly string[];
+  readonly reads?: readonly string[];
   readonly describesAllGroups?: boolean;
+  readonly optional?: boolean;
 }
 
 /** A catalog parsed by @paxfleet/events from the topics and agents given, with defaults for the rest. */

@@ -40,7 +40,17 @@ export interface AgentSpec {
   readonly group: string;
   readonly consumes: readonly string[];
   readonly produces: readonly string[];
+  /**
+   * Topics it reads outside any consumer group (a TopicReader: no offsets committed, no
+   * lag to scale on), e.g. the dashboard's; consumes is for its group.
+   */
+  readonly reads: readonly string[];
   readonly describesAllGroups: boolean;
+  /**
+   * Off in the chart unless `components.<name>.enabled` turns it on (the dashboard); the
+   * local launcher starts it like every other service.
+   */
+  readonly optional: boolean;
   /** Whether it asks the coordinator for work (it produces claim-requests). */
   readonly claims: boolean;
   /** How old an input may be before it is stale (MAX_EVENT_AGE_MS's default); agents only. */
@@ -101,7 +111,9 @@ interface RawCatalog {
       group: string;
       consumes: string[];
       produces: string[];
+      reads?: string[];
       describesAllGroups?: boolean;
+      optional?: boolean;
       maxEventAge?: string;
       format?: ContentFormat;
     }
@@ -157,7 +169,7 @@ export function parseCatalog(source: unknown, schemas: SchemaSet): TopicCatalog 
   const names = new Set(topics.map((topic) => topic.name));
   if (names.size !== topics.length) throw invalid('topic names must be unique');
   const agents = Object.entries(raw.agents).map(([name, agent]): AgentSpec => {
-    for (const topic of [...agent.consumes, ...agent.produces]) {
+    for (const topic of [...agent.consumes, ...agent.produces, ...(agent.reads ?? [])]) {
       if (!names.has(topic)) throw invalid(`agent ${name} uses unknown topic "${topic}"`);
     }
     if (typeof agent.summary !== 'string' || agent.summary === '')
@@ -179,7 +191,9 @@ export function parseCatalog(source: unknown, schemas: SchemaSet): TopicCatalog 
       group: agent.group,
       consumes: agent.consumes,
       produces: agent.produces,
+      reads: agent.reads ?? [],
       describesAllGroups: agent.describesAllGroups ?? false,
+      optional: agent.optional ?? false,
       claims: agent.produces.includes('claim-requests'),
       ...(agent.maxEventAge && {
         maxEventAgeMs: parseDuration(agent.maxEventAge, `agent ${name} maxEventAge`),

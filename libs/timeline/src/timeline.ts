@@ -66,18 +66,26 @@ const byTime = (a: TimelineEntry, b: TimelineEntry) =>
  * One workflow's whole history: from the cold archive when one is given (its workflow
  * index names the few objects to read), and every committed record still on the broker;
  * a record in both is shown once, from the broker. In time order, each saying its source.
+ * `began` (epoch ms), when the caller knows when the workflow started, lets the broker be
+ * read from a little before it (the time index) even without an archive.
  */
 export async function workflowHistory(
   connection: KafkaConnection,
   registry: EventRegistry,
   workflowId: string,
   archive?: { readonly store: BlobStore; readonly topics: readonly string[] },
+  options: { readonly began?: number } = {},
 ): Promise<TimelineRead> {
-  if (!archive) return { entries: await workflowTimeline(connection, registry, workflowId) };
+  const known =
+    options.began === undefined ? {} : { since: options.began - WORKFLOW_CLOCK_SKEW_MS };
+  if (!archive) return { entries: await workflowTimeline(connection, registry, workflowId, known) };
   const lookup = await lookUpWorkflow(archive.store, archive.topics, workflowId);
   // What the archive has tells when the workflow began: the broker is read from a little
   // before that, not from the start of every partition.
-  const began = Math.min(...lookup.records.map((record) => record.timestamp));
+  const began = Math.min(
+    ...lookup.records.map((record) => record.timestamp),
+    options.began ?? Number.POSITIVE_INFINITY,
+  );
   const live = await workflowTimeline(
     connection,
     registry,

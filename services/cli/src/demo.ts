@@ -27,6 +27,7 @@ const LABELS: Record<string, string> = {
   content: 'Content Agent',
   seo: 'SEO Agent',
   oracle: 'Oracle Agent',
+  dashboard: 'Dashboard',
 };
 
 const agents = AGENTS.filter((agent) =>
@@ -81,6 +82,11 @@ const fleet = await startFleet({
   },
 });
 status.set('coordinator', 'Routing tasks, deciding claims');
+const dashboard = fleet.get('dashboard');
+if (dashboard) {
+  status.set('dashboard', `Serving ${dashboard.url}/fleet`);
+  console.log(`dashboard: ${dashboard.url}/fleet (live in the browser)`);
+}
 let stopping = false;
 // Ctrl-C reaches only this process (each service has a process group of its own): each
 // service gets one SIGTERM, and is killed if it is still running after its grace.
@@ -200,6 +206,7 @@ console.log(
   `Bodies: ${inline} inline, ${bodies.length - inline} by reference (${process.env.BLOB_S3_BUCKET ? `s3://${process.env.BLOB_S3_BUCKET}` : 'no object store'}).`,
 );
 console.log(`Claims: curl ${coordinator}/claims   Metrics: curl ${coordinator}/metrics`);
+if (dashboard) console.log(`Dashboard: ${dashboard.url}/fleet`);
 
 if (once) await shutdown(done() ? 0 : 1);
 console.log('\nWatching (Ctrl-C stops everything this demo started)...');

@@ -2,6 +2,7 @@ import { agentServiceConfig } from '@paxfleet/agent-kit';
 import { archiverServiceConfig } from '@paxfleet/archiver';
 import { configReference, type ConfigFragment } from '@paxfleet/core';
 import { coordinatorConfig } from '@paxfleet/coordinator';
+import { dashboardServiceConfig } from '@paxfleet/dashboard';
 import type { TopicCatalog } from '@paxfleet/events';
 import { oracleConfig } from '@paxfleet/oracle';
 import { serviceProcessConfig } from '@paxfleet/service';
@@ -10,6 +11,7 @@ import { serviceProcessConfig } from '@paxfleet/service';
 const PROCESSES: Record<string, ConfigFragment<unknown>> = {
   coordinator: coordinatorConfig,
   archiver: archiverServiceConfig,
+  dashboard: dashboardServiceConfig,
 };
 
 /** The agents' own variables, beside every agent's. */

@@ -5,9 +5,17 @@ const EVERY_SERVICE_WRITES = new Set(['agent-progress', 'agent-activity', 'dead-
 
 /** The README's table of services, from their declarations in the topic catalog. */
 export function renderServiceTable(catalog: TopicCatalog): string {
+  const everyTopic = (topics: readonly string[]) =>
+    catalog.topics.every((topic) => topics.includes(topic.name));
   const rows = catalog.agents.map((agent) => {
     const produces = agent.produces.filter((topic) => !EVERY_SERVICE_WRITES.has(topic));
-    return `| ${agent.name} | ${agent.port} | ${agent.consumes.join(', ')} | ${produces.join(', ')} | ${agent.summary} |`;
+    // Topics read outside any consumer group are said so; all of them in two words.
+    const reads =
+      agent.reads.length === 0
+        ? []
+        : [`reads ${everyTopic(agent.reads) ? 'every topic' : agent.reads.join(', ')} (no group)`];
+    const consumes = [...agent.consumes, ...reads].join(', ');
+    return `| ${agent.name} | ${agent.port} | ${consumes} | ${produces.join(', ')} | ${agent.summary} |`;
   });
   return [
     '| service | local port | consumes | produces | what it does |',

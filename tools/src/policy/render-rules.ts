@@ -15,7 +15,10 @@ export interface PolicyOptions {
   readonly label: string;
   /** The catalog's agents: each ScaledObject must scale one on its own group and topics. */
   readonly agents: readonly AgentSpec[];
-  /** Exactly one Deployment for each agent of the catalog. */
+  /**
+   * The chart's defaults: exactly one Deployment for each agent of the catalog, none for an
+   * optional one (the dashboard is off until turned on).
+   */
   readonly oneDeploymentPerAgent: boolean;
 }
 
@@ -107,10 +110,13 @@ function oneDeploymentPerAgentProblems(
   const expected = agents.map((agent) => agent.name).sort();
   const found = deployments.map(component);
   const problems: string[] = [];
-  for (const agentName of expected) {
-    const count = found.filter((c) => c === agentName).length;
-    if (count !== 1)
-      problems.push(`${label}: ${count} Deployments for agent ${agentName}, expected 1`);
+  for (const agent of [...agents].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const count = found.filter((c) => c === agent.name).length;
+    const wanted = agent.optional ? 0 : 1;
+    if (count !== wanted)
+      problems.push(
+        `${label}: ${count} Deployments for agent ${agent.name}, expected ${wanted}${agent.optional ? ' (optional: off by default)' : ''}`,
+      );
   }
   for (const extra of found.filter((c) => c === undefined || !expected.includes(c)).sort()) {
     problems.push(`${label}: Deployment for ${extra}, which is not an agent`);

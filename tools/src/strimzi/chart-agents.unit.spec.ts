@@ -20,7 +20,21 @@ describe('chart agents', () => {
     assert.deepEqual(chartAgents(catalog), {
       agents: {
         worker: { autoscaling: { consumerGroup: 'paxfleet-worker', topics: ['tasks'] } },
-        watcher: { autoscaling: { consumerGroup: 'watchers', topics: [] } },
+        watcher: { autoscaling: { enabled: false, consumerGroup: 'watchers', topics: [] } },
+      },
+    });
+  });
+
+  it('leaves an optional agent off, and one that reads outside any group unscaled', () => {
+    const catalog = testCatalog([{ name: 'tasks' }], {
+      board: { reads: ['tasks'], optional: true },
+    });
+    assert.deepEqual(chartAgents(catalog), {
+      agents: {
+        board: {
+          enabled: false,
+          autoscaling: { enabled: false, consumerGroup: 'paxfleet-board', topics: [] },
+        },
       },
     });
   });
@@ -50,6 +64,7 @@ describe('chart agents', () => {
           'audit-findings',
         ],
       ],
+      ['dashboard', 'paxfleet-dashboard', []],
     ]);
   });
 });

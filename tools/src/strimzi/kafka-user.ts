@@ -23,7 +23,7 @@ const acl = (resource: Resource, operations: readonly string[]): Acl => ({
 });
 
 /**
- * What the agent may do: read and describe what it consumes, write and describe what it
+ * What the agent may do: read and describe what it consumes or reads, write and describe what it
  * produces, read its group, use its transactional ids, and, for fleet-wide lag
  * monitoring (describesAllGroups), describe every group and topic.
  */
@@ -39,6 +39,7 @@ export function agentAcls(agent: AgentSpec): Acl[] {
     }
   };
   allow(agent.consumes, ['Read', 'Describe']);
+  allow(agent.reads, ['Read', 'Describe']);
   allow(agent.produces, ['Write', 'Describe']);
   const acls = [...operations.keys()]
     .sort()

@@ -1342,7 +1342,7 @@ export const schemaSources: Record<string, Record<number, AvroSchema>> = {
 };
 
 export const catalogSource: unknown = {
-  "$comment": "The topic catalog: the one source for local topics, Kubernetes KafkaTopic manifests and ACLs. Durations use ms, s, m, h or d; \"forever\" keeps records indefinitely. retention is how long Kafka serves a record (retention.ms); where the cluster has tiered storage, tiers.hot is how long it stays on broker disks (local.retention.ms) before only the remote (warm) tier has it; tiers.archive is how long the cold archive outside Kafka keeps it. blobPrefix names the object-store prefix of the bodies a topic's records reference; those blobs are kept as long as the longest of retention and tiers.archive. agents declares each service once: its one-line summary, its port on one machine, its consumer group, what it consumes and produces, maxEventAge (MAX_EVENT_AGE_MS's default) and, for a writer, the format it writes; the fleet launcher, the services' defaults, the chart check, the k8s users and the README's service table come from it.",
+  "$comment": "The topic catalog: the one source for local topics, Kubernetes KafkaTopic manifests and ACLs. Durations use ms, s, m, h or d; \"forever\" keeps records indefinitely. retention is how long Kafka serves a record (retention.ms); where the cluster has tiered storage, tiers.hot is how long it stays on broker disks (local.retention.ms) before only the remote (warm) tier has it; tiers.archive is how long the cold archive outside Kafka keeps it. blobPrefix names the object-store prefix of the bodies a topic's records reference; those blobs are kept as long as the longest of retention and tiers.archive. agents declares each service once: its one-line summary, its port on one machine, its consumer group, what it consumes (in its group) and produces, what it reads outside any group (reads), whether the chart leaves it off unless turned on (optional), maxEventAge (MAX_EVENT_AGE_MS's default) and, for a writer, the format it writes; the fleet launcher, the services' defaults, the chart check, the k8s users and the README's service table come from it.",
   "defaults": {
     "replicationFactor": 3,
     "minInsyncReplicas": 2
@@ -1632,6 +1632,28 @@ export const catalogSource: unknown = {
         "audit-findings"
       ],
       "produces": []
+    },
+    "dashboard": {
+      "summary": "the fleet dashboard in the browser: agents, claims, lag, workflows, dead letters and a decoding topic browser, updated live (read-only)",
+      "port": 7078,
+      "group": "paxfleet-dashboard",
+      "consumes": [],
+      "produces": [],
+      "reads": [
+        "research-tasks",
+        "research-events",
+        "claim-requests",
+        "content-claims",
+        "content-results",
+        "agent-progress",
+        "agent-activity",
+        "model-calls",
+        "seo-reports",
+        "audit-findings",
+        "dead-letters"
+      ],
+      "describesAllGroups": true,
+      "optional": true
     }
   }
 };

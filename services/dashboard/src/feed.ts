@@ -1,0 +1,130 @@
+import { createKafka, type KafkaConnection, type PartitionRecord } from '@paxfleet/kafka';
+import {
+  TopicReader,
+  type EventRegistry,
+  type TopicName,
+  type TopicRecord,
+} from '@paxfleet/events';
+import { hexPreview, type FleetState, type SeenRecord } from './fleet-state.ts';
+
+export interface TopicFeedOptions {
+  readonly connection: KafkaConnection;
+  readonly registry: EventRegistry;
+  readonly state: FleetState;
+  /** The topics to read, as the catalog names them. */
+  readonly topics: readonly TopicName[];
+  /** How far back to start (epoch ms is now minus this); compacted topics are read whole. */
+  readonly historyMs: number;
+  readonly onError: (error: Error) => void;
+  readonly clock?: () => number;
+}
+
+function headersOf(record: PartitionRecord): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(record.headers).map(([name, value]) => [name, value.toString('utf8')]),
+  );
+}
+
+function seen(record: PartitionRecord, value: unknown): SeenRecord {
+  return {
+    topic: record.topic,
+    partition: record.partition,
+    offset: record.offset,
+    timestamp: record.timestamp,
+    key: record.key?.toString('utf8') ?? null,
+    headers: headersOf(record),
+    bytes: record.value?.length ?? 0,
+    value,
+  };
+}
+
+/**
+ * Reads the topics outside any consumer group (a TopicReader: nothing committed, nothing
+ * decided) into the state: every partition from the first record of the history window
+ * (the broker's time index; a compacted topic from its start) to its end, then on, live.
+ * A record that does not decode is kept as such (the topic browser shows it), never dropped.
+ */
+export class TopicFeed {
+  readonly #options: TopicFeedOptions;
+  readonly #reader: TopicReader;
+  /** Per topic/partition, the offset after the last record read. */
+  readonly #next = new Map<string, number>();
+  #caughtUp = false;
+  #following = false;
+
+  constructor(options: TopicFeedOptions) {
+    this.#options = options;
+    this.#reader = new TopicReader(options.connection, options.registry, {
+      clientId: 'paxfleet-dashboard',
+      onError: (error) => options.onError(error),
+      onUndecodable: (record, error) => {
+        this.#next.set(`${record.topic}/${record.partition}`, record.offset + 1);
+        options.state.observe({
+          ...seen(record, undefined),
+          undecodable: { reason: error.message, hex: hexPreview(record.value) },
+        });
+      },
+    });
+  }
+
+  /** Reading live (the history may still be coming). */
+  get following(): boolean {
+    return this.#following;
+  }
+
+  /** The history window has been read to the end it had when the dashboard started. */
+  get caughtUp(): boolean {
+    return this.#caughtUp;
+  }
+
+  /** Resolves once reading has begun; the history then streams in, and live records after it. */
+  async start(): Promise<void> {
+    const { registry, topics, historyMs, state } = this.#options;
+    await this.#reader.connect();
+    const since = (this.#options.clock ?? Date.now)() - historyMs;
+    const admin = createKafka(this.#options.connection).admin();
+    await admin.connect();
+    const starts: { topic: TopicName; partition: number; from: number }[] = [];
+    try {
+      for (const topic of topics) {
+        const marks = await this.#reader.watermarks(topic);
+        const compacted = registry.catalog.topic(topic).cleanupPolicy.includes('compact');
+        const byTime = compacted
+          ? new Map<number, number>()
+          : new Map(
+              (await admin.fetchTopicOffsetsByTimestamp(registry.physicalTopic(topic), since)).map(
+                ({ partition, offset }) => [partition, Number(offset)],
+              ),
+            );
+        for (const [partition, { low, high }] of marks) {
+          const at = byTime.get(partition);
+          // -1: no record at or after `since` in this partition.
+          const from = compacted ? low : at === undefined || at < 0 ? high : Math.max(at, low);
+          starts.push({ topic, partition, from });
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
+    const next = this.#next;
+    const onRecord = (record: TopicRecord<TopicName>) => {
+      next.set(`${record.topic}/${record.partition}`, record.offset + 1);
+      state.observe(seen(record as unknown as PartitionRecord, record.value));
+    };
+    const history = this.#reader.readToEnd(starts, onRecord).then(async () => {
+      this.#caughtUp = true;
+      const from = starts.map((start) => ({
+        ...start,
+        from: Math.max(start.from, next.get(`${start.topic}/${start.partition}`) ?? start.from),
+      }));
+      await this.#reader.follow(from, onRecord);
+    });
+    history.catch((error: unknown) => this.#options.onError(error as Error));
+    this.#following = true;
+  }
+
+  stop(): Promise<void> {
+    this.#following = false;
+    return this.#reader.close();
+  }
+}
