@@ -46,8 +46,9 @@ test-interop: $(INSTALLED) ## our Avro encoding and archive objects read and wri
 		AVRO_JAVA_CLASSPATH="$$classpath" pnpm --filter @paxfleet/events -s run test:interop; \
 		AVRO_JAVA_CLASSPATH="$$classpath" pnpm --filter @paxfleet/archive -s run test:interop
 
-test-int: $(INSTALLED) ## integration tests on a real broker, S3 server and Jaeger (started and stopped here unless KAFKA_BROKERS, BLOB_S3_BUCKET, OTEL_EXPORTER_OTLP_ENDPOINT and JAEGER_QUERY_URL are set)
-	@scripts/with-kafka.sh scripts/with-s3.sh scripts/with-jaeger.sh pnpm run --silent test:int
+test-int: $(INSTALLED) ## integration tests on a real broker, S3 server and Jaeger (started and stopped here unless KAFKA_BROKERS, BLOB_S3_BUCKET, OTEL_EXPORTER_OTLP_ENDPOINT and JAEGER_QUERY_URL are set), the dashboard's in Debian's Chromium (installed by scripts/chromium.sh if missing)
+	@chromium="$$(scripts/chromium.sh)"; \
+		CHROMIUM="$$chromium" scripts/with-kafka.sh scripts/with-s3.sh scripts/with-jaeger.sh pnpm run --silent test:int
 
 test-k8s: $(INSTALLED) ## helm lint/template, kubeconform (offline schemas), manifest policy and drift checks
 	@scripts/check-k8s.sh

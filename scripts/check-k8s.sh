@@ -91,6 +91,15 @@ refuses_s3_without_bucket() {
   grep -F "/blobs/s3/bucket" "$WORK/no-bucket.out"
 }
 
+# The dashboard listens beyond loopback in its pod: turned on without its token's Secret, it refuses to render.
+refuses_dashboard_without_token() {
+  if "$HELM" template paxfleet "$CHART" --set components.dashboard.enabled=true >"$WORK/no-token.out" 2>&1; then
+    echo "components.dashboard.enabled=true rendered without dashboard.tokenSecret.name"
+    return 1
+  fi
+  grep -F "dashboard.tokenSecret.name is required" "$WORK/no-token.out"
+}
+
 if ! scripts/k8s-tools.sh; then
   echo "FAIL  tools: scripts/k8s-tools.sh could not provide helm, kubeconform and the schemas"
   echo "0 passed, 1 failed"
@@ -115,6 +124,7 @@ done
 check "policy refuses bodies in a pod-local directory" policy_refuses_pod_local_blobs
 check "blobs.store=s3 without a bucket refuses to render" refuses_s3_without_bucket
 check "a components key that is not an agent refuses to render" refuses_unknown_component
+check "the dashboard without its token Secret refuses to render" refuses_dashboard_without_token
 check "kubeconform -strict k8s/" "$KUBECONFORM" "${KUBECONFORM_ARGS[@]}" k8s
 check "k8s/topics, k8s/users and the chart's files/ match schemas/topics.json" tool gen-k8s-topics --check
 

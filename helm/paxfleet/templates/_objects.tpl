@@ -65,6 +65,9 @@
       key: {{ $model.apiKeySecret.key }}
 {{- end }}
 {{- include "paxfleet.blobEnv" .root }}
+{{- if eq .name "dashboard" }}
+{{- include "paxfleet.dashboardEnv" .root }}
+{{- end }}
 {{- with .c.env }}
 {{ toYaml . }}
 {{- end }}
@@ -108,6 +111,62 @@
 {{- end }}
 {{- end }}
 {{- end }}
+{{- end -}}
+
+{{- /* The dashboard's own settings: its bearer token (it listens on 0.0.0.0 in the pod and
+refuses to start without one) and the Jaeger UI its workflow pages link to. */ -}}
+{{- define "paxfleet.dashboardEnv" -}}
+{{- $dashboard := .Values.dashboard }}
+{{- if not $dashboard.tokenSecret.name }}{{ fail "dashboard.tokenSecret.name is required when components.dashboard.enabled is true: the dashboard listens beyond loopback in its pod and asks for a bearer token (DASHBOARD_TOKEN) from that Secret" }}{{ end }}
+- name: DASHBOARD_TOKEN
+  valueFrom:
+    secretKeyRef:
+      name: {{ $dashboard.tokenSecret.name }}
+      key: {{ $dashboard.tokenSecret.key }}
+{{- with $dashboard.jaegerUrl }}
+- name: DASHBOARD_JAEGER_URL
+  value: {{ . | quote }}
+{{- end }}
+{{- end -}}
+
+{{- /* An Ingress to the dashboard's Service (dashboard.ingress). */ -}}
+{{- define "paxfleet.ingress" -}}
+{{- $ingress := .root.Values.dashboard.ingress -}}
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: {{ .fullname }}
+  labels:
+    {{- include "paxfleet.labels" . | nindent 4 }}
+  {{- with $ingress.annotations }}
+  annotations:
+    {{- toYaml . | nindent 4 }}
+  {{- end }}
+spec:
+  {{- with $ingress.className }}
+  ingressClassName: {{ . }}
+  {{- end }}
+  {{- if $ingress.tlsSecretName }}
+  tls:
+    - secretName: {{ $ingress.tlsSecretName }}
+      {{- with $ingress.host }}
+      hosts:
+        - {{ . | quote }}
+      {{- end }}
+  {{- end }}
+  rules:
+    - http:
+        paths:
+          - path: {{ $ingress.path }}
+            pathType: Prefix
+            backend:
+              service:
+                name: {{ .fullname }}
+                port:
+                  name: http
+      {{- with $ingress.host }}
+      host: {{ . | quote }}
+      {{- end }}
 {{- end -}}
 
 {{- define "paxfleet.probe" -}}
