@@ -47,7 +47,8 @@ export const dashboardConfig = configFragment(
       minimum: 100,
       maximum: 1_000_000,
       default: 10_000,
-      description: 'Most recently seen workflows kept for the workflow list.',
+      description:
+        'Workflows kept for the workflow list; past it, the one first seen longest ago is dropped (its page still reads its history from the broker).',
     }),
     DASHBOARD_LAG_INTERVAL_MS: Type.Integer({
       minimum: 500,
