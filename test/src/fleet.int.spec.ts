@@ -33,7 +33,10 @@ const RESEARCH_INLINE_MAX_BYTES = 512;
 /** The ledger's price table in this test: USD per million tokens of the offline model. */
 const PRICE = { input: 0.15, output: 0.6 };
 const run = randomBytes(3).toString('hex');
-/** Where the fleet listens (FLEET_TEST_BASE_PORT: two runs on one machine), and a replay's shadow fleet. */
+/**
+ * Where the fleet listens (FLEET_TEST_BASE_PORT: two runs on one machine), and a replay's
+ * shadow fleet; both below 32768, where Linux takes ephemeral ports for outgoing connections.
+ */
 const BASE_PORT = Number(process.env.FLEET_TEST_BASE_PORT ?? 17070);
 const SHADOW_BASE_PORT = BASE_PORT + 10_000;
 const workDir = mkdtempSync(join(tmpdir(), 'paxfleet-e2e-'));

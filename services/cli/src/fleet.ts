@@ -172,10 +172,9 @@ export class FleetProcess {
     this.#child.stderr?.pipe(log, { end: false });
     const child = this.#child;
     live.add(child);
-    child.once('exit', () => {
-      live.delete(child);
-      log.end();
-    });
+    child.once('exit', () => live.delete(child));
+    // 'close', not 'exit': the pipes may still carry the last lines when the process exits.
+    child.once('close', () => log.end());
   }
 
   /** Polls /readyz until it answers 200. */

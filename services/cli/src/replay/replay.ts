@@ -12,14 +12,7 @@ import {
   type NamespaceDeletion,
   type TopicValues,
 } from '@paxfleet/events';
-import {
-  AGENTS,
-  applyTopics,
-  startFleet,
-  stopFleet,
-  type AgentName,
-  type FleetProcess,
-} from '../fleet.ts';
+import { applyTopics, startFleet, stopFleet, type AgentName, type FleetProcess } from '../fleet.ts';
 import { workflowHistory, workflowTimeline, type TimelineEntry } from '../timeline.ts';
 import { diffRuns, OUTPUT_TOPICS, summarizeRun, type RunDiff, type RunSummary } from './diff.ts';
 
@@ -120,7 +113,11 @@ export async function replayWorkflow(options: ReplayOptions): Promise<ReplayResu
   const shadow = eventRegistry({ namespace });
   const losers = claimLosers(original);
   const originalSummary = await summarizeRun(original, options.bodies);
-  const agents = AGENTS.filter((agent) => agent !== 'archiver');
+  // The services that decide and do work (each reports on agent-activity); not the archiver
+  // (the archive is live) nor what only reads.
+  const agents = eventRegistry()
+    .catalog.agents.filter((agent) => agent.produces.includes('agent-activity'))
+    .map((agent) => agent.name);
   log(
     `replaying ${options.workflowId} in namespace ${namespace}: ${tasks.length} task(s), ${recordings.length} recorded model calls`,
   );
