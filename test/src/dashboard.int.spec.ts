@@ -300,7 +300,9 @@ describe('the dashboard in a real browser, during a fleet run', { timeout: 300_0
     const page = await open(`/topics/research-tasks?workflow=${workflow}`);
     const message = page.locator('#messages .message').first();
     await message.waitFor({ timeout: 30_000 });
-    assert.ok(((await message.textContent()) ?? '').includes(script), 'the brief is shown as text');
+    const text = (await message.textContent()) ?? '';
+    assert.ok(text.includes(script), 'the brief is shown as text');
+    assert.match(text, /·\s+[1-9]\d* bytes/, "the record's size");
     assert.equal(await page.evaluate('window.__pxfXss'), undefined, 'nothing of it ran');
     assert.equal(await page.locator('#messages script, #messages img').count(), 0);
     const policy = (await fetch(`${dashboard}/topics/research-tasks`)).headers.get(

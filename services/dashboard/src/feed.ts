@@ -25,7 +25,7 @@ function headersOf(record: PartitionRecord): Record<string, string> {
   );
 }
 
-function seen(record: PartitionRecord, value: unknown): SeenRecord {
+function seen(record: PartitionRecord, value: unknown, bytes: number): SeenRecord {
   return {
     topic: record.topic,
     partition: record.partition,
@@ -33,7 +33,7 @@ function seen(record: PartitionRecord, value: unknown): SeenRecord {
     timestamp: record.timestamp,
     key: record.key?.toString('utf8') ?? null,
     headers: headersOf(record),
-    bytes: record.value?.length ?? 0,
+    bytes,
     value,
   };
 }
@@ -60,7 +60,7 @@ export class TopicFeed {
       onUndecodable: (record, error) => {
         this.#next.set(`${record.topic}/${record.partition}`, record.offset + 1);
         options.state.observe({
-          ...seen(record, undefined),
+          ...seen(record, undefined, record.value?.length ?? 0),
           undecodable: { reason: error.message, hex: hexPreview(record.value) },
         });
       },
@@ -107,17 +107,23 @@ export class TopicFeed {
       await admin.disconnect();
     }
     const next = this.#next;
+    // The raw record comes to `only` just before it is decoded and delivered: its size.
+    let bytes = 0;
+    const measure = (raw: PartitionRecord) => {
+      bytes = raw.value?.length ?? 0;
+      return true;
+    };
     const onRecord = (record: TopicRecord<TopicName>) => {
       next.set(`${record.topic}/${record.partition}`, record.offset + 1);
-      state.observe(seen(record as unknown as PartitionRecord, record.value));
+      state.observe(seen(record as unknown as PartitionRecord, record.value, bytes));
     };
-    const history = this.#reader.readToEnd(starts, onRecord).then(async () => {
+    const history = this.#reader.readToEnd(starts, onRecord, measure).then(async () => {
       this.#caughtUp = true;
       const from = starts.map((start) => ({
         ...start,
         from: Math.max(start.from, next.get(`${start.topic}/${start.partition}`) ?? start.from),
       }));
-      await this.#reader.follow(from, onRecord);
+      await this.#reader.follow(from, onRecord, measure);
     });
     history.catch((error: unknown) => this.#options.onError(error as Error));
     this.#following = true;
