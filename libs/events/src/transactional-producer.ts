@@ -10,10 +10,35 @@ export interface TransactionalProducerOptions {
   readonly maxRecordBytes: number;
 }
 
+/**
+ * A cluster just started, or whose transaction coordinator moved, answers the first
+ * InitProducerId with NOT_COORDINATOR or COORDINATOR_LOAD_IN_PROGRESS while its
+ * __transaction_state partition loads: worth waiting for, not a reason to exit.
+ */
+const COORDINATOR_NOT_READY =
+  /not coordinator|coordinator load in progress|coordinator not available/i;
+const CONNECT_PATIENCE_MS = 30_000;
+
 export async function connectTransactionalProducer(
   options: TransactionalProducerOptions,
 ): Promise<Producer> {
-  const producer = options.kafka.producer({
+  const deadline = Date.now() + CONNECT_PATIENCE_MS;
+  for (let attempt = 1; ; attempt += 1) {
+    const producer = transactionalProducer(options);
+    try {
+      await producer.connect();
+      return producer;
+    } catch (error) {
+      await producer.disconnect().catch(() => undefined);
+      const message = error instanceof Error ? error.message : String(error);
+      if (!COORDINATOR_NOT_READY.test(message) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2000)));
+    }
+  }
+}
+
+function transactionalProducer(options: TransactionalProducerOptions): Producer {
+  return options.kafka.producer({
     'transactional.id': options.transactionalId,
     'enable.idempotence': true,
     'transaction.timeout.ms': options.transactionTimeoutMs,
@@ -26,8 +51,6 @@ export async function connectTransactionalProducer(
     // backoff turns each of those into a stall. It still backs off exponentially to 1 s.
     'retry.backoff.ms': 10,
   });
-  await producer.connect();
-  return producer;
 }
 
 /** Whether the client marks the error abortable (abort and try again) rather than fatal. */
