@@ -1,6 +1,7 @@
 // The dashboard in a real browser (Debian's Chromium driven by playwright-core, no browser
 // download) during a run of a small fleet on the real broker: coordinator, research, two
-// writers, seo and the dashboard, on ports of their own (BROWSER_TEST_BASE_PORT). It
+// writers, seo and the dashboard, on ports and in a Kafka namespace of their own
+// (BROWSER_TEST_BASE_PORT). It
 // checks what a person would see, saves a screenshot of each page in .run/dashboard-test/,
 // and prints one line with the page load time and the update latency, measured, never
 // asserted against a bound.
@@ -14,8 +15,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { startFleet, stopFleet, type AgentName, type FleetProcess } from '@paxfleet/cli';
 import { createKafka, kafkaConnectionFromEnv } from '@paxfleet/kafka';
 import { testKafka } from '@paxfleet/kafka/testing';
-import { TopicConfigAdmin } from '@paxfleet/kafka/topic-configs';
-import { applyCatalog, eventRegistry } from '@paxfleet/events';
+import { deleteNamespace, eventRegistry } from '@paxfleet/events';
 import { readTopic } from './topic-log.ts';
 
 const AGENTS: readonly AgentName[] = [
@@ -26,8 +26,11 @@ const AGENTS: readonly AgentName[] = [
   'seo',
   'dashboard',
 ];
-/** Not the fleet test's 17070 (nor its shadow's 27070): the two never share ports. */
-const BASE_PORT = Number(process.env.BROWSER_TEST_BASE_PORT ?? 37070);
+/**
+ * Not the fleet test's 17070 (nor its shadow's 27070), and below 32768, where Linux takes
+ * ephemeral ports for outgoing connections.
+ */
+const BASE_PORT = Number(process.env.BROWSER_TEST_BASE_PORT ?? 25070);
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const repository = new URL('../../', import.meta.url).pathname;
 const artifacts =
@@ -35,6 +38,9 @@ const artifacts =
   join(repository, '.run', 'dashboard-test', new Date().toISOString().replace(/[:.]/g, '-'));
 const run = randomBytes(3).toString('hex');
 const workDir = join(tmpdir(), `paxfleet-dashboard-${run}`);
+/** Its own Kafka namespace: its records (a garbage one among them) never reach the fleet test's topics. */
+const namespace = `dashboard-test-${run}`;
+const registry = eventRegistry({ namespace });
 /** Update latencies measured (record produced and acknowledged, to shown on the page). */
 const LATENCY_SAMPLES = 5;
 
@@ -91,16 +97,10 @@ describe('the dashboard in a real browser, during a fleet run', { timeout: 300_0
       `no Chromium at ${CHROMIUM}: run scripts/chromium.sh (make test-int does), or set CHROMIUM`,
     );
     mkdirSync(artifacts, { recursive: true });
-    const connection = kafkaConnectionFromEnv(process.env, 'dashboard-test');
-    const admin = createKafka(connection).admin();
-    const configs = new TopicConfigAdmin(connection);
-    await admin.connect();
-    await applyCatalog(admin, configs, eventRegistry().catalog, await configs.cluster());
-    await admin.disconnect();
-    await configs.close();
     [fleet, browser] = await Promise.all([
       startFleet({
         agents: AGENTS,
+        namespace,
         basePort: BASE_PORT,
         logDir: join(workDir, 'logs'),
         podsDir: join(workDir, 'pods'),
@@ -121,6 +121,9 @@ describe('the dashboard in a real browser, during a fleet run', { timeout: 300_0
   after(async () => {
     await browser?.close();
     if (fleet) await stopFleet(fleet);
+    const admin = createKafka(kafkaConnectionFromEnv(process.env, 'dashboard-test')).admin();
+    await admin.connect();
+    await deleteNamespace(admin, namespace).finally(() => admin.disconnect());
     if (timings.load !== undefined && timings.updates.length > 0)
       console.log(
         `dashboard: fleet page loaded in ${Math.round(timings.load)} ms; update shown ${Math.round(median(timings.updates))} ms after the record was produced (median of ${timings.updates.length}: ${timings.updates.map((ms) => Math.round(ms)).join(', ')} ms); screenshots in ${artifacts}`,
@@ -266,7 +269,7 @@ describe('the dashboard in a real browser, during a fleet run', { timeout: 300_0
     const key = `dash-${run}-garbage`;
     try {
       await raw.send({
-        topic: 'research-tasks',
+        topic: registry.physicalTopic('research-tasks'),
         messages: [{ key, value: Buffer.from(`not avro ${run}`) }],
       });
     } finally {
@@ -318,7 +321,7 @@ describe('the dashboard in a real browser, during a fleet run', { timeout: 300_0
 async function readTopicUntil(key: string): Promise<{ partition: number; offset: number }> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const letter = (await readTopic('dead-letters')).find(
+    const letter = (await readTopic('dead-letters', registry)).find(
       (event) => event.value.key?.toString('utf8') === key,
     );
     if (letter)

@@ -1,5 +1,10 @@
 import { kafkaConnectionFromEnv, PartitionReader, type PartitionRecord } from '@paxfleet/kafka';
-import { eventRegistry, type TopicName, type TopicValues } from '@paxfleet/events';
+import {
+  eventRegistry,
+  type EventRegistry,
+  type TopicName,
+  type TopicValues,
+} from '@paxfleet/events';
 
 export interface LoggedEvent<K extends TopicName> {
   readonly value: TopicValues[K];
@@ -7,16 +12,20 @@ export interface LoggedEvent<K extends TopicName> {
   readonly record: PartitionRecord;
 }
 
-/** Everything committed on a topic so far, decoded, with its headers as text. */
-export async function readTopic<K extends TopicName>(topic: K): Promise<LoggedEvent<K>[]> {
+/** Everything committed on a topic so far (in the registry's namespace), decoded, with its headers as text. */
+export async function readTopic<K extends TopicName>(
+  topic: K,
+  registry: EventRegistry = eventRegistry(),
+): Promise<LoggedEvent<K>[]> {
   const reader = new PartitionReader(kafkaConnectionFromEnv(process.env, 'fleet-test-reader'));
   await reader.connect();
   try {
-    const codec = eventRegistry().codecForTopic(topic);
+    const codec = registry.codecForTopic(topic);
     const events: LoggedEvent<K>[] = [];
-    const partitions = await reader.partitionCount(topic);
+    const onCluster = registry.physicalTopic(topic);
+    const partitions = await reader.partitionCount(onCluster);
     await reader.readToEnd(
-      Array.from({ length: partitions }, (_, partition) => ({ topic, partition })),
+      Array.from({ length: partitions }, (_, partition) => ({ topic: onCluster, partition })),
       (record) => {
         if (!record.value) return;
         const headers = Object.fromEntries(
