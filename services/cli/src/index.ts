@@ -15,7 +15,7 @@ export {
   type TimelineEntry,
   type TimelineRead,
   type WorkflowCost,
-} from './timeline.ts';
+} from '@paxfleet/timeline';
 export {
   diffRuns,
   formatDiff,

@@ -8,7 +8,7 @@ import { archiveDirConfig, archiveStore } from '@paxfleet/archive';
 import { composeConfig, loadConfig } from '@paxfleet/core';
 import { kafkaConnectionFromEnv } from '@paxfleet/kafka';
 import { eventRegistry } from '@paxfleet/events';
-import { formatCost, formatTimeline, workflowCost, workflowHistory } from '../timeline.ts';
+import { formatCost, formatTimeline, workflowCost, workflowHistory } from '@paxfleet/timeline';
 
 const workflowId = process.argv[2];
 if (!workflowId || !/^[\w-]+$/.test(workflowId)) {

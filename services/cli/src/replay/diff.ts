@@ -1,5 +1,5 @@
 import type { Bodies } from '@paxfleet/events';
-import { workflowCost, type TimelineEntry, type WorkflowCost } from '../timeline.ts';
+import { workflowCost, type TimelineEntry, type WorkflowCost } from '@paxfleet/timeline';
 
 /** What a shadow replay is compared on: what the agents decided, the claims, what they produced, the cost. */
 export interface RunSummary {

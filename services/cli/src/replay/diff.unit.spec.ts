@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Bodies } from '@paxfleet/events';
-import type { TimelineEntry } from '../timeline.ts';
+import type { TimelineEntry } from '@paxfleet/timeline';
 import { diffRuns, formatDiff, summarizeRun } from './diff.ts';
 
 let offset = 0;

@@ -13,7 +13,7 @@ import {
   type TopicValues,
 } from '@paxfleet/events';
 import { applyTopics, startFleet, stopFleet, type AgentName, type FleetProcess } from '../fleet.ts';
-import { workflowHistory, workflowTimeline, type TimelineEntry } from '../timeline.ts';
+import { workflowHistory, workflowTimeline, type TimelineEntry } from '@paxfleet/timeline';
 import { diffRuns, OUTPUT_TOPICS, summarizeRun, type RunDiff, type RunSummary } from './diff.ts';
 
 export interface ReplayOptions {
