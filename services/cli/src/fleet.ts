@@ -95,6 +95,8 @@ export class FleetProcess {
   readonly port: number;
   readonly #options: FleetOptions;
   #child: ChildProcess | undefined;
+  /** Resolves when the last log lines of the current process are in its file. */
+  #logWritten: Promise<unknown> = Promise.resolve();
 
   constructor(agent: AgentName, port: number, options: FleetOptions) {
     this.agent = agent;
@@ -175,17 +177,16 @@ export class FleetProcess {
     child.once('exit', () => live.delete(child));
     // 'close', not 'exit': the pipes may still carry the last lines when the process exits.
     child.once('close', () => log.end());
+    this.#logWritten = once(log, 'finish');
   }
 
   /** Polls /readyz until it answers 200. */
   async ready(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (!this.running)
-        throw new Error(
-          `${this.agent} exited (${this.#child?.exitCode ?? this.#child?.signalCode}); see its log`,
-        );
-      const status = await fetch(`${this.url}/readyz`).then(
+      if (!this.running) throw new Error(await this.#exitedWhy());
+      // A bounded wait: whatever else holds the port may accept and never answer.
+      const status = await fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(1000) }).then(
         (response) => response.status,
         () => 0,
       );
@@ -193,6 +194,26 @@ export class FleetProcess {
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     throw new Error(`${this.agent} was not ready on ${this.url}/readyz within ${timeoutMs} ms`);
+  }
+
+  /** One line on why the process ended before it was ready: its start-failed reason and its log. */
+  async #exitedWhy(): Promise<string> {
+    const child = this.#child;
+    // The log is whole once the pipes have closed and the file has its last lines.
+    await Promise.race([this.#logWritten, new Promise((resolve) => setTimeout(resolve, 2000))]);
+    const path = join(this.#options.logDir, `${this.agent}.log`);
+    let reason = '';
+    try {
+      const failed = readFileSync(path, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('"start failed"'))
+        .at(-1);
+      const entry = failed ? (JSON.parse(failed) as { error?: string; fix?: string }) : {};
+      if (entry.error) reason = `: ${entry.error}${entry.fix ? ` (${entry.fix})` : ''}`;
+    } catch {
+      // No log, or not one of ours: the path below is still where to look.
+    }
+    return `${this.agent} exited (${child?.exitCode ?? child?.signalCode})${reason}; log: ${path}`;
   }
 
   /** Sends a signal without waiting (see exited). */

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { startFleet } from './fleet.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'paxfleet-fleet-unit-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the fleet launcher', () => {
+  it('a service that cannot start is one line: its reason, what to do, and its log', async () => {
+    // Something else holds the coordinator's port, and answers nothing on it.
+    const holder = createServer();
+    holder.listen(0, '127.0.0.1');
+    await once(holder, 'listening');
+    const port = (holder.address() as { port: number }).port;
+    try {
+      await assert.rejects(
+        startFleet({
+          agents: ['coordinator'],
+          basePort: port,
+          logDir: join(dir, 'logs'),
+          podsDir: join(dir, 'pods'),
+          env: { KAFKA_BROKERS: '127.0.0.1:1' },
+        }),
+        (error: Error) => {
+          assert.match(error.message, /^coordinator exited \(1\): SERVICE_LISTEN_FAILED: /);
+          assert.match(error.message, /EADDRINUSE/);
+          assert.match(error.message, /\(stop what holds the port/);
+          assert.ok(
+            error.message.endsWith(`; log: ${join(dir, 'logs', 'coordinator.log')}`),
+            error.message,
+          );
+          return true;
+        },
+      );
+    } finally {
+      holder.close();
+    }
+  });
+});
