@@ -53,7 +53,7 @@ test-int: $(INSTALLED) ## integration tests on a real broker, S3 server and Jaeg
 test-k8s: $(INSTALLED) ## helm lint/template, kubeconform (offline schemas), manifest policy and drift checks
 	@scripts/check-k8s.sh
 
-test-alerts: $(INSTALLED) ## promtool check/test of helm/paxfleet/files/alerts.yml (installs promtool from Debian's prometheus package if missing)
+test-alerts: $(INSTALLED) ## promtool check/test of helm/paxfleet/files/alerts.yml, its runbook links, and the Grafana dashboard's JSON, PromQL and metric names (installs promtool from Debian's prometheus package if missing)
 	@scripts/check-alerts.sh
 
 test-images: $(INSTALLED) ## each service's image bundle, built by the Dockerfile's commands, checked and started (no Docker)
