@@ -100,6 +100,31 @@ refuses_dashboard_without_token() {
   grep -F "dashboard.tokenSecret.name is required" "$WORK/no-token.out"
 }
 
+# prometheusRule.disabledAlerts names alerts of files/alerts.yml: a name that is none is refused.
+refuses_unknown_disabled_alert() {
+  if "$HELM" template paxfleet "$CHART" --set prometheusRule.enabled=true --set 'prometheusRule.disabledAlerts={NoSuchAlert}' >"$WORK/unknown-alert.out" 2>&1; then
+    echo "prometheusRule.disabledAlerts={NoSuchAlert} rendered"
+    return 1
+  fi
+  grep -F "prometheusRule.disabledAlerts: NoSuchAlert is not an alert of files/alerts.yml" "$WORK/unknown-alert.out"
+}
+
+# all-features.yaml disables AgentModelBudgetSpent and adds team: fleet to every alert.
+prometheusrule_values_apply() {
+  render "$CHART/ci/all-features.yaml" "$WORK/all-features-rules.yaml"
+  node - "$WORK/all-features-rules.yaml" <<'EOF_NODE'
+const { readFileSync } = require('node:fs');
+const text = readFileSync(process.argv[2], 'utf8');
+const rule = text.split(/^---$/m).find((doc) => /^kind: PrometheusRule$/m.test(doc));
+if (!rule) throw new Error('no PrometheusRule rendered');
+const alerts = [...rule.matchAll(/^\s*- alert: (\S+)$/gm)].length;
+const teams = [...rule.matchAll(/^\s*team: fleet$/gm)].length;
+if (/alert: AgentModelBudgetSpent/.test(rule)) throw new Error('AgentModelBudgetSpent is disabled but rendered');
+if (alerts === 0 || teams !== alerts) throw new Error(`${alerts} alerts, ${teams} with team: fleet`);
+console.log(`${alerts} alerts, each with team: fleet, AgentModelBudgetSpent left out`);
+EOF_NODE
+}
+
 if ! scripts/k8s-tools.sh; then
   echo "FAIL  tools: scripts/k8s-tools.sh could not provide helm, kubeconform and the schemas"
   echo "0 passed, 1 failed"
@@ -125,6 +150,8 @@ check "policy refuses bodies in a pod-local directory" policy_refuses_pod_local_
 check "blobs.store=s3 without a bucket refuses to render" refuses_s3_without_bucket
 check "a components key that is not an agent refuses to render" refuses_unknown_component
 check "the dashboard without its token Secret refuses to render" refuses_dashboard_without_token
+check "prometheusRule.disabledAlerts with an unknown alert refuses to render" refuses_unknown_disabled_alert
+check "prometheusRule.alertLabels and disabledAlerts apply (ci/all-features.yaml)" prometheusrule_values_apply
 check "kubeconform -strict k8s/" "$KUBECONFORM" "${KUBECONFORM_ARGS[@]}" k8s
 check "k8s/topics, k8s/users and the chart's files/ match schemas/topics.json" tool gen-k8s-topics --check
 
