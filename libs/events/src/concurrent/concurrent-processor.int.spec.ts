@@ -198,6 +198,24 @@ describe('ConcurrentProcessor on the real broker', { timeout: 300_000 }, () => {
       };
     }
 
+    /** Every event counted as it starts, and held until open() lets them all finish. */
+    async function gatedSetup(concurrency: number) {
+      let open!: () => void;
+      const gate = new Promise<void>((resolve) => (open = resolve));
+      let started = 0;
+      const processor = await setup(concurrency, (names) => async (record, outbox) => {
+        started += 1;
+        await gate;
+        outbox.send(
+          names['research-events'],
+          record.value.topic,
+          output(Number(record.value.task_id.slice(5))),
+          record.context,
+        );
+      });
+      return { ...processor, open, started: () => started };
+    }
+
     it('one key’s records in log order while other keys run at the same time', async () => {
       const keys = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
       const tasks = Array.from({ length: 150 }, (_, index) =>
@@ -238,31 +256,19 @@ describe('ConcurrentProcessor on the real broker', { timeout: 300_000 }, () => {
     });
 
     it('a full window stops taking records until work finishes', async () => {
-      let open!: () => void;
-      const gate = new Promise<void>((resolve) => (open = resolve));
-      let started = 0;
-      const { topics, outputs, eos, stop } = await setup(4, (names) => async (record, outbox) => {
-        started += 1;
-        await gate;
-        outbox.send(
-          names['research-events'],
-          record.value.topic,
-          output(Number(record.value.task_id.slice(5))),
-          record.context,
-        );
-      });
+      const { topics, outputs, eos, stop, open, started } = await gatedSetup(4);
       try {
         await produceTasks(
           topics,
           Array.from({ length: 20 }, (_, index) => task(2000 + index, `window-${index}`)),
         );
         await eventually(
-          () => started,
+          () => started(),
           (count) => count >= 4,
           { timeoutMs: 30_000 },
         );
         await new Promise((resolve) => setTimeout(resolve, 1500));
-        assert.equal(started, 4, 'no fifth event while four are in flight');
+        assert.equal(started(), 4, 'no fifth event while four are in flight');
         assert.equal(eos.inFlight, 4);
         open();
         await eventually(
@@ -270,7 +276,7 @@ describe('ConcurrentProcessor on the real broker', { timeout: 300_000 }, () => {
           (count) => count >= 20,
           { timeoutMs: 30_000 },
         );
-        assert.equal(started, 20);
+        assert.equal(started(), 20);
       } finally {
         open();
         await stop();
@@ -278,26 +284,14 @@ describe('ConcurrentProcessor on the real broker', { timeout: 300_000 }, () => {
     });
 
     it('paused, it finishes what is in flight and takes nothing more; resumed, it takes the rest, each once', async () => {
-      let open!: () => void;
-      const gate = new Promise<void>((resolve) => (open = resolve));
-      let started = 0;
-      const { topics, outputs, eos, stop } = await setup(4, (names) => async (record, outbox) => {
-        started += 1;
-        await gate;
-        outbox.send(
-          names['research-events'],
-          record.value.topic,
-          output(Number(record.value.task_id.slice(5))),
-          record.context,
-        );
-      });
+      const { topics, outputs, eos, stop, open, started } = await gatedSetup(4);
       try {
         await produceTasks(
           topics,
           Array.from({ length: 20 }, (_, index) => task(3000 + index, `paused-${index}`)),
         );
         await eventually(
-          () => started,
+          () => started(),
           (count) => count >= 4,
           { timeoutMs: 30_000 },
         );
@@ -309,7 +303,7 @@ describe('ConcurrentProcessor on the real broker', { timeout: 300_000 }, () => {
           { timeoutMs: 30_000 },
         );
         await new Promise((resolve) => setTimeout(resolve, 1500));
-        assert.equal(started, 4, 'nothing taken while paused');
+        assert.equal(started(), 4, 'nothing taken while paused');
         assert.equal(outputs.values.length, 4, 'what was in flight was committed');
         await eos.resume();
         await eventually(
@@ -318,7 +312,7 @@ describe('ConcurrentProcessor on the real broker', { timeout: 300_000 }, () => {
           { timeoutMs: 30_000 },
         );
         await new Promise((resolve) => setTimeout(resolve, 500));
-        assert.equal(started, 20);
+        assert.equal(started(), 20);
         const ids = outputs.values.map((value) => value.event_id);
         assert.equal(new Set(ids).size, 20, 'each input once in the output');
       } finally {
