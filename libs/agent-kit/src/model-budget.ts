@@ -1,9 +1,4 @@
-import {
-  createKafka,
-  type KafkaConnection,
-  type PartitionStart,
-  type PartitionRecord,
-} from '@paxfleet/kafka';
+import type { KafkaConnection, PartitionRecord } from '@paxfleet/kafka';
 import { HEADER, TopicReader, type EventRegistry } from '@paxfleet/events';
 import type { ServiceLogger } from '@paxfleet/service';
 import type { AgentMetrics } from './agent-metrics.ts';
@@ -52,8 +47,8 @@ export class ModelBudget {
   /** Reads the window's calls of the agent from the ledger, then follows it. */
   async start(): Promise<void> {
     const since = this.#options.clock() - this.#options.windowMs;
-    const starts = await startsAt(this.#options.connection, this.#options.registry, since);
     await this.#reader.connect();
+    const starts = await this.#reader.everyPartition('model-calls', { atOrAfter: since });
     const mine = (record: PartitionRecord) =>
       record.headers[HEADER.producer]?.toString('utf8') === this.#options.agent;
     await this.#reader.follow<'model-calls'>(
@@ -105,28 +100,5 @@ export class ModelBudget {
       metrics.budgetPaused(false);
       logger.info('model budget has room again: taking work', { agent });
     }
-  }
-}
-
-/** Each partition of the ledger from its first record at or after `timestamp` (or its end). */
-async function startsAt(
-  connection: KafkaConnection,
-  registry: EventRegistry,
-  timestamp: number,
-): Promise<PartitionStart[]> {
-  const admin = createKafka(connection).admin();
-  await admin.connect();
-  try {
-    const offsets = await admin.fetchTopicOffsetsByTimestamp(
-      registry.physicalTopic('model-calls'),
-      timestamp,
-    );
-    return offsets.map(({ partition, offset }) => ({
-      topic: 'model-calls',
-      partition,
-      from: Number(offset) >= 0 ? Number(offset) : 'end',
-    }));
-  } finally {
-    await admin.disconnect();
   }
 }

@@ -15,6 +15,7 @@ import {
   testKafka,
   transactionalProducer,
   uniqueName,
+  withAdmin,
 } from './testing.ts';
 
 // Each test's timeout also bounds its waits: a read or close that waited for a
@@ -452,5 +453,48 @@ it(
     });
     await rejectsWith(read, 'KAFKA_READER_NOT_CONNECTED');
     await closing;
+  },
+);
+
+it(
+  'a time start reads from the first record at or after it, stays on the log when retention moves its start, and is the end when nothing is that new',
+  { timeout: 15_000 },
+  async () => {
+    const topic = uniqueName('reader-time');
+    await createTestTopic(kafka, topic, 1);
+    const base = Date.now() - 60_000;
+    await producer.send({
+      topic,
+      messages: ['t0', 't1', 't2', 't3'].map((value, index) => ({
+        partition: 0,
+        value,
+        timestamp: String(base + index * 1_000),
+      })),
+    });
+    const reader = await connectedReader();
+    const read = async (atOrAfter: number) => {
+      const records: PartitionRecord[] = [];
+      await reader.readToEnd([{ topic, partition: 0, from: { atOrAfter } }], (record) =>
+        records.push(record),
+      );
+      return valuesOf(records);
+    };
+
+    assert.deepEqual(await read(base + 1_500), ['t2', 't3']);
+    assert.deepEqual(await read(base), ['t0', 't1', 't2', 't3']);
+    assert.deepEqual(await read(base + 10_000), []);
+    // Retention lets t0 and t1 go: a time before them starts at the log start, not outside it.
+    await withAdmin(kafka, (admin) =>
+      admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: '2' }] }),
+    );
+    assert.deepEqual(await read(base), ['t2', 't3']);
+    // This consumer fetched from offset 0 before: the beginning is still the log start now.
+    const fromBeginning: PartitionRecord[] = [];
+    await reader.readToEnd([{ topic, partition: 0 }], (record) => fromBeginning.push(record));
+    assert.deepEqual(valuesOf(fromBeginning), ['t2', 't3']);
+    await rejectsWith(
+      reader.readToEnd([{ topic, partition: 0, from: { atOrAfter: -1 } }], () => {}),
+      'KAFKA_READ_FAILED',
+    );
   },
 );

@@ -7,6 +7,7 @@ import type {
   LibrdKafkaError,
   Message,
   Metadata,
+  TopicPartitionOffset,
   WatermarkOffsets,
 } from '@confluentinc/kafka-javascript';
 import { librdkafkaProperties, type KafkaConnection } from './connection.ts';
@@ -28,8 +29,13 @@ export interface PartitionRecord {
   readonly headers: Readonly<Record<string, Buffer>>;
 }
 
-/** Where reading starts: the first retained record, the current end, or an offset. */
-export type StartPosition = 'beginning' | 'end' | number;
+/**
+ * Where reading starts: the first retained record, the current end, an offset, or the first
+ * record written at or after a time (ms since the epoch; the end if there is none). A time start
+ * stays on the log when retention moves its start: what it found and retention then deleted is
+ * simply no longer there, where an offset start outside the log is an error.
+ */
+export type StartPosition = 'beginning' | 'end' | number | { readonly atOrAfter: number };
 
 /** A partition to read and where to start (default 'beginning'). */
 export interface PartitionStart {
@@ -56,7 +62,6 @@ const CONSUME_WAIT_MS = 100;
 const FETCH_WAIT_MAX_MS = 100;
 const REQUEST_TIMEOUT_MS = 10_000;
 const ERROR_BACKOFF_MS = 200;
-const OFFSET_BEGINNING = -2;
 
 /** What the consume loop feeds: a read to the end, or a follow. */
 interface ReadSession {
@@ -72,7 +77,11 @@ interface ReadSession {
 interface ResolvedStart {
   readonly topic: string;
   readonly partition: number;
-  /** A concrete offset, or OFFSET_BEGINNING so retention moving the log start cannot break it. */
+  /**
+   * A concrete offset. The beginning is the log start just queried, not librdkafka's logical
+   * BEGINNING: a consumer that read the partition before resolves that from the log start it
+   * cached then, which retention may since have deleted.
+   */
   readonly offset: number;
   readonly low: number;
   readonly high: number;
@@ -176,9 +185,7 @@ export class PartitionReader {
     try {
       const starts = await this.#resolveStarts(partitions);
       // A partition already at its end needs no fetch (its EOF would come one fetch wait later).
-      const unread = starts.filter((start) =>
-        start.offset === OFFSET_BEGINNING ? start.low < start.high : start.offset < start.high,
-      );
+      const unread = starts.filter((start) => start.offset < start.high);
       if (unread.length > 0) await this.#readUntilEnd(unread, onRecord);
     } finally {
       this.#busy = undefined;
@@ -298,6 +305,30 @@ export class PartitionReader {
     }
   }
 
+  /** The first offset written at or after `timestamp`; -1 if there is none. */
+  async #offsetAt(topic: string, partition: number, timestamp: number): Promise<number> {
+    try {
+      const [found] = await callback<TopicPartitionOffset[]>((done) => {
+        this.#consumer.offsetsForTimes(
+          [{ topic, partition, offset: timestamp }],
+          REQUEST_TIMEOUT_MS,
+          done,
+        );
+      });
+      return found?.offset ?? -1;
+    } catch (cause) {
+      throw readFailed(
+        `could not look up the offset of time ${timestamp} in ${topic}/${partition}`,
+        cause,
+        {
+          topic,
+          partition,
+          timestamp,
+        },
+      );
+    }
+  }
+
   async #resolveStarts(partitions: readonly PartitionStart[]): Promise<ResolvedStart[]> {
     const seen = new Set<string>();
     for (const { topic, partition, from } of partitions) {
@@ -307,6 +338,12 @@ export class PartitionReader {
       if (typeof from === 'number' && (!Number.isSafeInteger(from) || from < 0))
         throw readFailed(
           `invalid start offset ${from} for ${topic}/${partition}`,
+          undefined,
+          details,
+        );
+      if (typeof from === 'object' && (!Number.isSafeInteger(from.atOrAfter) || from.atOrAfter < 0))
+        throw readFailed(
+          `invalid start time ${from.atOrAfter} for ${topic}/${partition}`,
           undefined,
           details,
         );
@@ -330,8 +367,14 @@ export class PartitionReader {
           });
         }
         const { low, high } = await this.#watermark(topic, partition);
-        if (from === 'beginning') return { topic, partition, offset: OFFSET_BEGINNING, low, high };
+        if (from === 'beginning') return { topic, partition, offset: low, low, high };
         if (from === 'end') return { topic, partition, offset: high, low, high };
+        if (typeof from === 'object') {
+          const found = await this.#offsetAt(topic, partition, from.atOrAfter);
+          if (found < 0 || found >= high) return { topic, partition, offset: high, low, high };
+          // Retention may have deleted what the lookup found: then from the log start.
+          return { topic, partition, offset: Math.max(found, low), low, high };
+        }
         if (from < low || from > high) {
           throw readFailed(
             `start offset ${from} of ${topic}/${partition} is outside its log [${low}, ${high}]`,

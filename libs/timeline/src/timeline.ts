@@ -1,5 +1,5 @@
 import { lookUpWorkflow, type ArchiveLookup } from '@paxfleet/archive';
-import { createKafka, type KafkaConnection, type PartitionRecord } from '@paxfleet/kafka';
+import { type KafkaConnection, type PartitionRecord } from '@paxfleet/kafka';
 import { TopicConfigAdmin } from '@paxfleet/kafka/topic-configs';
 import {
   HEADER,
@@ -154,14 +154,12 @@ export async function workflowTimeline(
     clientId: 'paxfleet-timeline',
     onUndecodable: (record, error) => entries.push(entry(record, { undecodable: error.message })),
   });
-  const admin = options.since === undefined ? undefined : createKafka(connection).admin();
   const tiers = registry.catalog.topics.some((spec) => spec.tiers)
     ? new TopicConfigAdmin(connection)
     : undefined;
   let partitions = 0;
   let records = 0;
   await reader.connect();
-  await admin?.connect();
   try {
     for (const spec of registry.catalog.topics) {
       const topic = spec.name as TopicName;
@@ -171,13 +169,10 @@ export async function workflowTimeline(
         (spec.tiers &&
           (await tiers?.localLogStarts(registry.physicalTopic(topic)).catch(() => undefined))) ||
         new Map();
-      const starts =
-        admin && options.since !== undefined
-          ? (await admin.fetchTopicOffsetsByTimestamp(registry.physicalTopic(topic), options.since))
-              // -1: no record at or after that time in this partition.
-              .filter(({ offset }) => Number(offset) >= 0)
-              .map(({ partition, offset }) => ({ topic, partition, from: Number(offset) }))
-          : await reader.everyPartition(topic);
+      const starts = await reader.everyPartition(
+        topic,
+        options.since === undefined ? 'beginning' : { atOrAfter: options.since },
+      );
       partitions += starts.length;
       await reader.readToEnd(
         starts,
@@ -194,7 +189,6 @@ export async function workflowTimeline(
     options.scanned?.({ partitions, records });
     return entries.sort(byTime);
   } finally {
-    await admin?.disconnect();
     await tiers?.close();
     await reader.close();
   }

@@ -1,4 +1,4 @@
-import { createKafka, type KafkaConnection, type PartitionRecord } from '@paxfleet/kafka';
+import type { KafkaConnection, PartitionRecord, PartitionStart } from '@paxfleet/kafka';
 import {
   TopicReader,
   type EventRegistry,
@@ -82,29 +82,16 @@ export class TopicFeed {
     const { registry, topics, historyMs, state } = this.#options;
     await this.#reader.connect();
     const since = (this.#options.clock ?? Date.now)() - historyMs;
-    const admin = createKafka(this.#options.connection).admin();
-    await admin.connect();
-    const starts: { topic: TopicName; partition: number; from: number }[] = [];
-    try {
-      for (const topic of topics) {
-        const marks = await this.#reader.watermarks(topic);
-        const compacted = registry.catalog.topic(topic).cleanupPolicy.includes('compact');
-        const byTime = compacted
-          ? new Map<number, number>()
-          : new Map(
-              (await admin.fetchTopicOffsetsByTimestamp(registry.physicalTopic(topic), since)).map(
-                ({ partition, offset }) => [partition, Number(offset)],
-              ),
-            );
-        for (const [partition, { low, high }] of marks) {
-          const at = byTime.get(partition);
-          // -1: no record at or after `since` in this partition.
-          const from = compacted ? low : at === undefined || at < 0 ? high : Math.max(at, low);
-          starts.push({ topic, partition, from });
-        }
-      }
-    } finally {
-      await admin.disconnect();
+    const starts: PartitionStart[] = [];
+    for (const topic of topics) {
+      // A compacted topic is state: all of it, whenever it was written.
+      const compacted = registry.catalog.topic(topic).cleanupPolicy.includes('compact');
+      starts.push(
+        ...(await this.#reader.everyPartition(
+          topic,
+          compacted ? 'beginning' : { atOrAfter: since },
+        )),
+      );
     }
     const next = this.#next;
     // The raw record comes to `only` just before it is decoded and delivered: its size.
@@ -121,7 +108,7 @@ export class TopicFeed {
       this.#caughtUp = true;
       const from = starts.map((start) => ({
         ...start,
-        from: Math.max(start.from, next.get(`${start.topic}/${start.partition}`) ?? start.from),
+        from: next.get(`${start.topic}/${start.partition}`) ?? start.from,
       }));
       await this.#reader.follow(from, onRecord, measure);
     });
