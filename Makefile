@@ -71,11 +71,11 @@ bench-fleet: $(INSTALLED) ## the fleet under a burst of research requests: one b
 demo: $(INSTALLED) ## run the fleet on one machine (local broker unless KAFKA_BROKERS is set; DEMO_ARGS=--once)
 	@scripts/fleet-run.sh demo.ts $(DEMO_ARGS)
 
-timeline: $(INSTALLED) ## replay one workflow from the cold archive and every topic, in time order: make timeline WORKFLOW=workflow_7k2p9x0q (archive: BLOB_STORE as for the archiver, or ARCHIVE_DIR)
-	@pnpm --filter @paxfleet/cli -s run timeline $(WORKFLOW)
+timeline: $(INSTALLED) ## one workflow from the cold archive and every topic, in time order (paxfleet timeline): make timeline WORKFLOW=workflow_7k2p9x0q (archive: BLOB_STORE as for the archiver, or ARCHIVE_DIR)
+	@pnpm -s paxfleet timeline $(WORKFLOW)
 
 replay: $(INSTALLED) ## re-run one workflow in a shadow namespace with its recorded model outputs and print what differs: make replay WORKFLOW=workflow_7k2p9x0q [ARGS='--set seo.AGENT_PROMPT_NOTE=... --live']
-	@pnpm --filter @paxfleet/cli -s run replay $(WORKFLOW) $(ARGS)
+	@pnpm -s paxfleet replay $(WORKFLOW) $(ARGS)
 
 blobs-sweep: $(INSTALLED) ## delete blobs and archive objects older than the catalog keeps them (BLOB_STORE, BLOB_S3_* as for the agents)
 	@pnpm --filter @paxfleet/cli -s run blobs:sweep

@@ -2,6 +2,7 @@ export {
   formatCost,
   formatTimeline,
   summarize,
+  timelineEntry,
   workflowCost,
   workflowHistory,
   workflowTimeline,

@@ -38,7 +38,8 @@ type Located = Pick<
   'timestamp' | 'topic' | 'partition' | 'offset' | 'key' | 'headers'
 >;
 
-function timelineEntry(
+/** A record as the timeline shows it: its coordinates, event type, producer and value. */
+export function timelineEntry(
   record: Located,
   value: unknown,
   source: TimelineEntry['source'],

@@ -2,14 +2,34 @@
 // the agents as separate processes on the cluster in KAFKA_BROKERS, submits a
 // handful of research topics (one of them twice within seconds), shows a live
 // status board from agent-progress, then who wrote what and who skipped why.
-//   --once   exit after the summary instead of watching until Ctrl-C
+//   --once         exit after the summary instead of watching until Ctrl-C
+//   --port <port>  the coordinator's port (default DEMO_BASE_PORT or 7070; the next free
+//                  block of ports is taken when something listens there)
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { kafkaConnectionFromEnv } from '@paxfleet/kafka';
 import { eventRegistry, TopicReader, type TopicName, type TopicValues } from '@paxfleet/events';
-import { AGENTS, startFleet, stopFleet } from './fleet.ts';
+import { describeFailure, EXIT } from './errors.ts';
+import { AGENTS, freeBasePort, startFleet, stopFleet } from './fleet.ts';
 
-const once = process.argv.includes('--once');
+let args;
+try {
+  args = parseArgs({
+    options: { once: { type: 'boolean', default: false }, port: { type: 'string' } },
+  }).values;
+} catch (error) {
+  console.error(
+    `demo: ${(error as Error).message}\nusage: make demo [DEMO_ARGS='--once --port 7070']`,
+  );
+  process.exit(EXIT.usage);
+}
+const once = args.once;
+const requestedPort = Number(args.port ?? process.env.DEMO_BASE_PORT ?? 7070);
+if (!Number.isSafeInteger(requestedPort) || requestedPort < 1 || requestedPort > 65_000) {
+  console.error(`demo: --port ${args.port ?? process.env.DEMO_BASE_PORT}: a port, 1 to 65000`);
+  process.exit(EXIT.usage);
+}
 const repository = new URL('../../../', import.meta.url).pathname;
 const runDir = join(repository, '.run', 'demo', new Date().toISOString().replace(/[:.]/g, '-'));
 const topics = [
@@ -48,7 +68,18 @@ function events<K extends TopicName>(topic: K): TopicValues[K][] {
   return (seen.get(topic) ?? []) as TopicValues[K][];
 }
 
-await reader.connect();
+/** A failure to start is one line that names its reason and its log, never a stack trace. */
+async function orExit<T>(step: Promise<T>): Promise<T> {
+  try {
+    return await step;
+  } catch (error) {
+    const { line, exitCode } = describeFailure(error, process.env.KAFKA_BROKERS);
+    console.error(`demo: ${line}`);
+    await reader.close();
+    process.exit(exitCode);
+  }
+}
+await orExit(reader.connect());
 const followed = [
   'agent-progress',
   'research-events',
@@ -69,18 +100,25 @@ await reader.follow<(typeof followed)[number]>(
 );
 
 mkdirSync(runDir, { recursive: true });
+const basePort = await orExit(freeBasePort(agents, requestedPort));
+if (basePort !== requestedPort)
+  console.log(
+    `demo: a port of ${requestedPort}'s block is taken; the fleet listens from ${basePort}`,
+  );
 console.log(`demo: starting ${agents.length} services (logs in ${join(runDir, 'logs')})`);
-const fleet = await startFleet({
-  agents,
-  basePort: 7070,
-  logDir: join(runDir, 'logs'),
-  podsDir: join(runDir, 'pods'),
-  env: {
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
-    HEARTBEAT_INTERVAL_MS: '1000',
-    MODEL_OFFLINE_LATENCY_MS: process.env.MODEL_OFFLINE_LATENCY_MS ?? '300',
-  },
-});
+const fleet = await orExit(
+  startFleet({
+    agents,
+    basePort,
+    logDir: join(runDir, 'logs'),
+    podsDir: join(runDir, 'pods'),
+    env: {
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? '',
+      HEARTBEAT_INTERVAL_MS: '1000',
+      MODEL_OFFLINE_LATENCY_MS: process.env.MODEL_OFFLINE_LATENCY_MS ?? '300',
+    },
+  }),
+);
 status.set('coordinator', 'Routing tasks, deciding claims');
 const dashboard = fleet.get('dashboard');
 if (dashboard) {
@@ -205,7 +243,11 @@ const inline = bodies.filter(Boolean).length;
 console.log(
   `Bodies: ${inline} inline, ${bodies.length - inline} by reference (${process.env.BLOB_S3_BUCKET ? `s3://${process.env.BLOB_S3_BUCKET}` : 'no object store'}).`,
 );
-console.log(`Claims: curl ${coordinator}/claims   Metrics: curl ${coordinator}/metrics`);
+console.log(
+  `Try: export PAXFLEET_COORDINATOR_URL=${coordinator} KAFKA_BROKERS=${process.env.KAFKA_BROKERS ?? ''}\n` +
+    `     pnpm paxfleet agents --watch | pnpm paxfleet claims | pnpm paxfleet lag | pnpm paxfleet timeline ${allWorkflows[0] ?? '<workflow-id>'}\n` +
+    `     pnpm paxfleet tail research-events -o json | jq     API: ${coordinator}/docs   Metrics: ${coordinator}/metrics`,
+);
 if (dashboard) console.log(`Dashboard: ${dashboard.url}/fleet`);
 
 if (once) await shutdown(done() ? 0 : 1);

@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { applyCatalog, eventRegistry, type ApplyReport } from '@paxfleet/events';
 import { createKafka, kafkaConnectionFromEnv } from '@paxfleet/kafka';
+import { CliError } from './errors.ts';
 
 const catalog = eventRegistry().catalog;
 
@@ -13,7 +15,7 @@ export const AGENTS: readonly string[] = catalog.agents.map((agent) => agent.nam
 export type AgentName = string;
 
 /** An agent's port when the coordinator listens on basePort: its declared port, shifted alike. */
-function portOf(agent: AgentName, basePort: number): number {
+export function portOf(agent: AgentName, basePort: number): number {
   return basePort + catalog.agent(agent).port - catalog.agent('coordinator').port;
 }
 
@@ -184,7 +186,7 @@ export class FleetProcess {
   async ready(timeoutMs = 60_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      if (!this.running) throw new Error(await this.#exitedWhy());
+      if (!this.running) throw new CliError('FLEET_START_FAILED', await this.#exitedWhy());
       // A bounded wait: whatever else holds the port may accept and never answer.
       const status = await fetch(`${this.url}/readyz`, { signal: AbortSignal.timeout(1000) }).then(
         (response) => response.status,
@@ -193,7 +195,10 @@ export class FleetProcess {
       if (status === 200) return;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
-    throw new Error(`${this.agent} was not ready on ${this.url}/readyz within ${timeoutMs} ms`);
+    throw new CliError(
+      'FLEET_START_FAILED',
+      `${this.agent} was not ready on ${this.url}/readyz within ${timeoutMs} ms`,
+    );
   }
 
   /** One line on why the process ended before it was ready: its start-failed reason and its log. */
@@ -268,6 +273,36 @@ export async function applyTopics(
     await admin.disconnect();
     await configs.close();
   }
+}
+
+/** Whether nothing listens on 127.0.0.1:port (a listen there succeeds). */
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host: '127.0.0.1', exclusive: true }, () =>
+      server.close(() => resolve(true)),
+    );
+  });
+}
+
+/**
+ * The first base port from `from` up, in steps of 100, at which every agent's port is free,
+ * as the broker's script picks its port: a demo next to something on 7070 still starts.
+ */
+export async function freeBasePort(
+  agents: readonly AgentName[],
+  from: number,
+  attempts = 20,
+): Promise<number> {
+  for (let base = from, tried = 0; tried < attempts; base += 100, tried++) {
+    const free = await Promise.all(agents.map((agent) => portFree(portOf(agent, base))));
+    if (free.every(Boolean)) return base;
+  }
+  throw new CliError(
+    'FLEET_START_FAILED',
+    `no free ports for the fleet from ${from} to ${from + 100 * (attempts - 1)}: stop what listens there or set another base port`,
+  );
 }
 
 /**

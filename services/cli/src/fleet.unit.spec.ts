@@ -5,7 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { startFleet } from './fleet.ts';
+import { freeBasePort, portOf, startFleet } from './fleet.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'paxfleet-fleet-unit-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -27,7 +27,10 @@ describe('the fleet launcher', () => {
           env: { KAFKA_BROKERS: '127.0.0.1:1' },
         }),
         (error: Error) => {
-          assert.match(error.message, /^coordinator exited \(1\): SERVICE_LISTEN_FAILED: /);
+          assert.match(
+            error.message,
+            /^FLEET_START_FAILED: coordinator exited \(1\): SERVICE_LISTEN_FAILED: /,
+          );
           assert.match(error.message, /EADDRINUSE/);
           assert.match(error.message, /\(stop what holds the port/);
           assert.ok(
@@ -37,6 +40,21 @@ describe('the fleet launcher', () => {
           return true;
         },
       );
+    } finally {
+      holder.close();
+    }
+  });
+
+  it('picks the next base port at which every agent of the fleet is free', async () => {
+    const agents = ['coordinator', 'research', 'seo'];
+    const from = 21_070;
+    // Something else holds research's port at the first base.
+    const holder = createServer();
+    holder.listen(portOf('research', from), '127.0.0.1');
+    await once(holder, 'listening');
+    try {
+      assert.equal(await freeBasePort(agents, from), from + 100);
+      assert.equal(await freeBasePort(['coordinator'], from), from);
     } finally {
       holder.close();
     }

@@ -23,9 +23,29 @@ export {
   type RunDiff,
   type RunSummary,
 } from './replay/diff.ts';
+export { replayWorkflow, type ReplayOptions, type ReplayResult } from './replay/replay.ts';
 export {
-  ReplayError,
-  replayWorkflow,
-  type ReplayOptions,
-  type ReplayResult,
-} from './replay/replay.ts';
+  deadLetterId,
+  parseDeadLetterId,
+  type DeadLetterPosition,
+} from './dead-letters/dead-letter-id.ts';
+export {
+  listDeadLetters,
+  showDeadLetter,
+  type DeadLetterDetail,
+  type DeadLetterFilter,
+  type DeadLetterList,
+  type DeadLetterRow,
+  type DecodedSourceValue,
+} from './dead-letters/dead-letters.ts';
+export { DeadLetterError, type DeadLetterErrorCode } from './dead-letters/errors.ts';
+export { REDRIVE_TOPIC, type Redrive, type UndecodableDeadLetter } from './dead-letters/read.ts';
+export {
+  redriveDeadLetters,
+  REDRIVE_TRANSACTIONAL_ID,
+  REDRIVEN_FROM_HEADER,
+  type RedriveOptions,
+  type RedriveResult,
+} from './dead-letters/redrive.ts';
+export type { ShownBytes } from './dead-letters/shown-bytes.ts';
+export { CliError, EXIT, type CliErrorCode } from './errors.ts';

@@ -14,6 +14,7 @@ import {
 } from '@paxfleet/events';
 import { applyTopics, startFleet, stopFleet, type AgentName, type FleetProcess } from '../fleet.ts';
 import { workflowHistory, workflowTimeline, type TimelineEntry } from '@paxfleet/timeline';
+import { CliError } from '../errors.ts';
 import { diffRuns, OUTPUT_TOPICS, summarizeRun, type RunDiff, type RunSummary } from './diff.ts';
 
 export interface ReplayOptions {
@@ -49,14 +50,6 @@ export interface ReplayResult {
   readonly recordings: number;
   readonly replayed: number;
   readonly removed: NamespaceDeletion & { readonly blobs: number };
-}
-
-export class ReplayError extends Error {
-  readonly code: 'REPLAY_WORKFLOW_UNKNOWN' | 'REPLAY_NO_START';
-  constructor(code: ReplayError['code'], message: string) {
-    super(`${code}: ${message}`);
-    this.code = code;
-  }
 }
 
 /** Agents the original turned away from work another held: started once the winners hold their claims. */
@@ -98,13 +91,13 @@ export async function replayWorkflow(options: ReplayOptions): Promise<ReplayResu
   const history = await workflowHistory(connection, registry, options.workflowId, options.archive);
   const original = history.entries;
   if (original.length === 0)
-    throw new ReplayError(
+    throw new CliError(
       'REPLAY_WORKFLOW_UNKNOWN',
       `no records carry workflow-id ${options.workflowId}, on the broker or in the archive`,
     );
   const tasks = original.filter((entry) => entry.topic === 'research-tasks');
   if (tasks.length === 0)
-    throw new ReplayError(
+    throw new CliError(
       'REPLAY_NO_START',
       `workflow ${options.workflowId} has no research-tasks record to start the replay from`,
     );
