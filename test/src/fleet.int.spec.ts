@@ -90,6 +90,43 @@ async function writerActivityFor(workflows: ReadonlySet<string>) {
   );
 }
 
+const repository = new URL('../../', import.meta.url).pathname;
+
+/** The paxfleet command, run as a user runs it, on this fleet; its exit code and output. */
+async function paxfleet(
+  args: readonly string[],
+  env: Readonly<Record<string, string>> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--conditions=paxfleet-source', join(repository, 'services/cli/src/bin/paxfleet.ts'), ...args],
+    {
+      env: {
+        PATH: process.env.PATH,
+        KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+        PAXFLEET_COORDINATOR_URL: fleet.get('coordinator')?.url,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const killer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  const [code] = (await once(child, 'close')) as [number | null];
+  clearTimeout(killer);
+  return { code, stdout, stderr };
+}
+
+function jsonLines(text: string): Record<string, unknown>[] {
+  return text
+    .split('\n')
+    .filter((line) => line.trim() !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 // The fleet uses the catalog's topics and consumer groups: on a cluster where a
 // real fleet runs, its agents would join that fleet's groups and take its work.
 const throwaway =
@@ -192,6 +229,122 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
         );
       }
     }
+  });
+
+  it('the paxfleet command on the fleet: submit --wait, workflow, tail by workflow, claims, lag, agents and timeline, in table and JSON; bad input is one line and exit 2', async () => {
+    const topic = `e2e-${run}-cli`;
+    const waited = await paxfleet(['submit', topic, '--wait', '--timeout', '3m', '-o', 'json']);
+    assert.equal(waited.code, 0, waited.stderr);
+    const accepted = JSON.parse(waited.stdout) as {
+      workflow_id: string;
+      trace_id?: string;
+      status: { done: boolean; results: { agent: string }[]; research: { state: string } };
+    };
+    assert.match(accepted.workflow_id, /^workflow_/);
+    assert.equal(accepted.status.done, true);
+    assert.equal(accepted.status.research.state, 'complete');
+    assert.equal(accepted.status.results.length, 1);
+    const workflow = accepted.workflow_id;
+
+    const live = await paxfleet(['submit', `${topic}-table`, '--wait', '--timeout', '3m']);
+    assert.equal(live.code, 0, live.stderr);
+    assert.match(live.stdout, /^submitted .*-table: workflow_\w+; waiting$/m);
+    assert.match(live.stdout, /research-events\[\d+\]@\d+ +analysis_complete/, 'steps shown live');
+    assert.match(live.stdout, /^ {2}written +\w+: /m);
+    assert.match(live.stdout, /^ {2}done$/m);
+
+    const shown = await paxfleet(['workflow', workflow]);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, new RegExp(`^${workflow} +${topic}`));
+
+    const tail = await paxfleet([
+      'tail',
+      'research-events',
+      '--from-beginning',
+      '--workflow',
+      workflow,
+      '--exit-at-end',
+      '-o',
+      'json',
+    ]);
+    assert.equal(tail.code, 0, tail.stderr);
+    const records = jsonLines(tail.stdout);
+    assert.ok(records.length >= 2, tail.stdout);
+    for (const record of records) {
+      assert.equal((record.headers as Record<string, string>)['workflow-id'], workflow);
+      assert.equal((record.value as { topic: string }).topic, topic);
+    }
+    assert.deepEqual(
+      records.map((record) => (record.headers as Record<string, string>)['event-type']).slice(-1),
+      ['analysis_complete'],
+    );
+    const tailTable = await paxfleet([
+      'tail',
+      'research-events',
+      '--from-beginning',
+      '--workflow',
+      workflow,
+      '-e',
+      '-n',
+      '1',
+    ]);
+    assert.equal(tailTable.code, 0, tailTable.stderr);
+    assert.equal(tailTable.stdout.trim().split('\n').length, 1);
+    assert.match(tailTable.stdout, /research-events\[\d+\]@\d+ +analysis_started +research/);
+
+    const claims = await paxfleet(['claims', '-o', 'json']);
+    assert.equal(claims.code, 0, claims.stderr);
+    const claim = (JSON.parse(claims.stdout) as { work_key: string; state: string }[]).find(
+      (entry) => entry.work_key === `content:${topic}`,
+    );
+    assert.equal(claim?.state, 'completed');
+    const history = await paxfleet(['claims', `content:${topic}`]);
+    assert.equal(history.code, 0, history.stderr);
+    assert.match(history.stdout, /^DECIDED +DECISION +STATE +HOLDER +EPOCH +REASON$/m);
+    assert.match(history.stdout, /granted/);
+
+    const lag = await paxfleet(['lag', '-o', 'json']);
+    assert.equal(lag.code, 0, lag.stderr);
+    const rows = JSON.parse(lag.stdout) as { group: string; lag_messages: number }[];
+    for (const agent of ['research', 'marketing', 'seo'])
+      assert.ok(
+        rows.some((row) => row.group === eventRegistry().catalog.agent(agent).group),
+        `${agent}'s group in ${lag.stdout.slice(0, 500)}`,
+      );
+    const lagTable = await paxfleet([
+      'lag',
+      '--group',
+      eventRegistry().catalog.agent('research').group,
+    ]);
+    assert.equal(lagTable.code, 0, lagTable.stderr);
+    assert.match(lagTable.stdout, /^GROUP +TOPIC +PARTITION +COMMITTED +END +LAG +LAG SECONDS$/m);
+
+    const agents = await paxfleet(['agents', '-o', 'yaml']);
+    assert.equal(agents.code, 0, agents.stderr);
+    for (const agent of ['research', 'marketing', 'sales', 'content', 'seo'])
+      assert.match(agents.stdout, new RegExp(`agent: ${agent}$`, 'm'));
+
+    const timeline = await paxfleet(['timeline', workflow, '-o', 'json']);
+    assert.equal(timeline.code, 0, timeline.stderr);
+    const entries = (JSON.parse(timeline.stdout) as { entries: { topic: string }[] }).entries;
+    assert.ok(entries.some((entry) => entry.topic === 'content-results'));
+
+    const unknown = await paxfleet(['tail', 'no-such-topic']);
+    assert.equal(unknown.code, 2);
+    assert.match(
+      unknown.stderr,
+      /^paxfleet: CLI_USAGE: unknown topic "no-such-topic"; the catalog's topics: /,
+    );
+    assert.equal(unknown.stderr.trim().split('\n').length, 1, unknown.stderr);
+    const missing = await paxfleet(['workflow', 'workflow_nothere']);
+    assert.equal(missing.code, 1);
+    assert.match(
+      missing.stderr,
+      /^paxfleet: CLI_NOT_FOUND: GET \/workflows\/workflow_nothere: 404 /,
+    );
+    const noBroker = await paxfleet(['lag'], { KAFKA_BROKERS: '' });
+    assert.equal(noBroker.code, 2);
+    assert.match(noBroker.stderr, /KAFKA_BROKERS/);
   });
 
   it(
@@ -903,7 +1056,6 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
 
 describe('make demo and Ctrl-C', { timeout: 180_000, skip }, () => {
   it('Ctrl-C stops every process the demo started, each within its grace, and leaves none behind', async () => {
-    const repository = new URL('../../', import.meta.url).pathname;
     // Its own process group, as a terminal's foreground job: the Ctrl-C goes to the group.
     const demo = spawn(
       process.execPath,
