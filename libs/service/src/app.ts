@@ -3,18 +3,11 @@ import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest }
 import type { Registry } from 'prom-client';
 import type { ServiceConfig } from './service-config.ts';
 import { HttpError } from './errors.ts';
+import type { ErrorBody } from './http-schemas.ts';
 import { healthPlugin, type ReadinessRegistry } from './health.ts';
 import type { ServiceLogger } from './logger.ts';
 import { metricsPlugin } from './metrics.ts';
-
-/** The body of every 4xx and 5xx answer. */
-export interface ErrorBody {
-  /** The HTTP reason phrase, e.g. "Bad Request". */
-  readonly error: string;
-  readonly code: string;
-  /** What is wrong, e.g. `body/topic must match pattern "^[a-z0-9-]+$"`; generic for 5xx. */
-  readonly message: string;
-}
+import type { OpenApiInfo } from './openapi.ts';
 
 export interface BuildServiceOptions {
   readonly config: ServiceConfig;
@@ -25,6 +18,11 @@ export interface BuildServiceOptions {
   readonly readiness?: ReadinessRegistry;
   /** Adds the service's own routes, in their own encapsulated context. */
   readonly routes?: (app: FastifyInstance) => void | Promise<void>;
+  /**
+   * Serve the OpenAPI document of every route at /openapi.json and Swagger UI at /docs.
+   * Its modules are loaded only then: a service without an API to describe does not carry them.
+   */
+  readonly openapi?: OpenApiInfo;
   /** Largest accepted request body in bytes (Fastify's 1 MiB when not given). */
   readonly bodyLimit?: number;
 }
@@ -114,6 +112,10 @@ export async function buildService(options: BuildServiceOptions): Promise<Fastif
     next();
   });
 
+  if (options.openapi) {
+    const { registerOpenApi } = await import('./openapi.ts');
+    await registerOpenApi(app, options.openapi);
+  }
   await app.register(healthPlugin, { readiness: options.readiness });
   await app.register(metricsPlugin, { registry: options.registry });
   const { routes } = options;

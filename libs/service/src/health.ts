@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { ServiceError } from './errors.ts';
@@ -77,6 +78,32 @@ declare module 'fastify' {
   }
 }
 
+const Checks = Type.Record(Type.String(), Type.String(), {
+  description: 'Each readiness check by name: "ok" or why it is not ready.',
+});
+const healthzSchema = {
+  summary: 'Liveness: the process answers',
+  tags: ['probes'],
+  response: {
+    200: Type.Object({ status: Type.Literal('ok') }, { description: 'Alive.' }),
+    503: Type.Object({ status: Type.Literal('draining') }, { description: 'Shutting down.' }),
+  },
+};
+const readyzSchema = {
+  summary: 'Readiness: every check passes (Kafka clients connected, groups joined, logs read)',
+  tags: ['probes'],
+  response: {
+    200: Type.Object(
+      { status: Type.Literal('ready'), checks: Checks },
+      { description: 'Ready for traffic.' },
+    ),
+    503: Type.Object(
+      { status: Type.Union([Type.Literal('not ready'), Type.Literal('draining')]), checks: Checks },
+      { description: 'Not ready (the checks say why) or shutting down.' },
+    ),
+  },
+};
+
 function health(app: FastifyInstance, options: HealthPluginOptions, done: () => void): void {
   const readiness = options.readiness ?? new ReadinessRegistry();
   let draining = false;
@@ -92,13 +119,13 @@ function health(app: FastifyInstance, options: HealthPluginOptions, done: () => 
     next();
   });
 
-  app.get('/healthz', (_request, reply) => {
+  app.get('/healthz', { schema: healthzSchema }, (_request, reply) => {
     void reply.header('cache-control', 'no-store');
     if (draining) return reply.code(503).send({ status: 'draining' });
     return reply.send({ status: 'ok' });
   });
 
-  app.get('/readyz', (_request, reply) => {
+  app.get('/readyz', { schema: readyzSchema }, (_request, reply) => {
     void reply.header('cache-control', 'no-store');
     const { ready, checks } = readiness.evaluate();
     if (draining) return reply.code(503).send({ status: 'draining', checks });

@@ -29,7 +29,16 @@ export {
   type ReadinessReport,
 } from './health.ts';
 export { metricsPlugin, type MetricsPluginOptions } from './metrics.ts';
-export { buildService, type BuildServiceOptions, type ErrorBody } from './app.ts';
+export { buildService, type BuildServiceOptions } from './app.ts';
+export {
+  DOCS_PREFIX,
+  ErrorBodySchema,
+  OPENAPI_PATH,
+  errorReply,
+  type ErrorBody,
+  type RouteSchema,
+} from './http-schemas.ts';
+export type { OpenApiInfo } from './openapi.ts';
 export {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   runService,

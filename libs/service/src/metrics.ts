@@ -59,7 +59,17 @@ function metrics(app: FastifyInstance, options: MetricsPluginOptions, done: () =
     next();
   });
 
-  app.get('/metrics', async (_request, reply) => {
+  const schema = {
+    summary: 'Prometheus metrics in the text exposition format',
+    tags: ['probes'],
+    response: {
+      200: {
+        description: "The service's metrics, consumer lag and process metrics.",
+        content: { 'text/plain': { schema: { type: 'string' } } },
+      },
+    },
+  };
+  app.get('/metrics', { schema }, async (_request, reply) => {
     const body = await registry.metrics();
     return reply.header('content-type', registry.contentType).send(body);
   });

@@ -21,6 +21,7 @@ import { ConsumerLagMonitor } from '@paxfleet/lag';
 import { buildService } from './app.ts';
 import { bootService } from './boot.ts';
 import { ReadinessRegistry } from './health.ts';
+import type { OpenApiInfo } from './openapi.ts';
 import { createLogger, type ServiceLogger } from './logger.ts';
 import { runService, type ShutdownHook } from './service.ts';
 import { serviceConfig, type ServiceConfig } from './service-config.ts';
@@ -67,9 +68,11 @@ export interface ServiceContext<C> {
   readonly onShutdown: (name: string, run: () => unknown) => void;
 }
 
-/** What a setup may add to the HTTP side: the service's own routes. */
+/** What a setup may add to the HTTP side: the service's own routes and their API document. */
 export interface ServiceSetup {
   readonly routes?: (app: FastifyInstance) => void | Promise<void>;
+  /** Serve /openapi.json and /docs, describing every route (see buildService). */
+  readonly openapi?: OpenApiInfo;
 }
 
 /** Every variable a service process reads: every service's, Kafka's and its own. */
@@ -148,6 +151,7 @@ export function runServiceProcess<C>(
       registry: metrics,
       readiness,
       ...(extra?.routes && { routes: extra.routes }),
+      ...(extra?.openapi && { openapi: extra.openapi }),
     });
     await runService(app, {
       host: config.HOST,
