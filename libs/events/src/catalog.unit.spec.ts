@@ -17,6 +17,7 @@ describe('topic catalog', () => {
       'claim-requests',
       'content-claims',
       'content-results',
+      'dead-letter-redrives',
       'dead-letters',
       'model-calls',
       'research-events',

@@ -75,6 +75,11 @@ export {
 export { producerTraceparent, traceContextOf, withConsumerSpan } from './tracing.ts';
 export { TopicReader, type TopicReaderOptions, type TopicRecord } from './topic-reader.ts';
 export {
+  connectTransactionalProducer,
+  recoverProducer,
+  type TransactionalProducerOptions,
+} from './transactional-producer.ts';
+export {
   applyCatalog,
   deleteNamespace,
   topicConfigs,

@@ -126,6 +126,24 @@ export interface DeadLetter {
   failed_at: number;
 }
 
+/** A dead letter re-published to its source topic, written in the same transaction as the re-published record: its presence means the dead letter must not be re-driven again. */
+export interface DeadLetterRedrive {
+  /** <partition>:<offset> of the dead letter on dead-letters; the record's key */
+  dead_letter_id: string;
+  /** the catalog's name, as in the dead letter */
+  source_topic: string;
+  /** where the record first was */
+  source_partition: number;
+  source_offset: number;
+  /** where the re-published copy is */
+  redriven_partition: number;
+  redriven_offset: number;
+  /** the operator who asked for it */
+  redriven_by: string;
+  /** epoch milliseconds */
+  redriven_at: number;
+}
+
 export type ModelCallOutcome = 'ok' | 'failed' | 'replayed';
 
 /** One model call an agent made while handling an event, written in the same transaction as the event's outputs: what was asked (by hash), what it took, what it cost and what came back, so a replay can answer from it. */
@@ -251,6 +269,7 @@ export interface EventTypes {
   'claim-request': ClaimRequest;
   'content-result': ContentResult;
   'dead-letter': DeadLetter;
+  'dead-letter-redrive': DeadLetterRedrive;
   'model-call': ModelCall;
   'progress': Progress;
   'research-event': ResearchEvent;
@@ -271,6 +290,7 @@ export interface TopicValues {
   'seo-reports': EventTypes['seo-report'];
   'audit-findings': EventTypes['audit-finding'];
   'dead-letters': EventTypes['dead-letter'];
+  'dead-letter-redrives': EventTypes['dead-letter-redrive'];
 }
 
 export type EventName = keyof EventTypes;
@@ -793,6 +813,54 @@ export const schemaSources: Record<string, Record<number, AvroSchema>> = {
         },
         {
           "name": "failed_at",
+          "type": "long",
+          "doc": "epoch milliseconds"
+        }
+      ]
+    }
+  },
+  "dead-letter-redrive": {
+    "1": {
+      "type": "record",
+      "name": "DeadLetterRedrive",
+      "namespace": "dev.paxfleet.events",
+      "doc": "A dead letter re-published to its source topic, written in the same transaction as the re-published record: its presence means the dead letter must not be re-driven again.",
+      "fields": [
+        {
+          "name": "dead_letter_id",
+          "type": "string",
+          "doc": "<partition>:<offset> of the dead letter on dead-letters; the record's key"
+        },
+        {
+          "name": "source_topic",
+          "type": "string",
+          "doc": "the catalog's name, as in the dead letter"
+        },
+        {
+          "name": "source_partition",
+          "type": "int",
+          "doc": "where the record first was"
+        },
+        {
+          "name": "source_offset",
+          "type": "long"
+        },
+        {
+          "name": "redriven_partition",
+          "type": "int",
+          "doc": "where the re-published copy is"
+        },
+        {
+          "name": "redriven_offset",
+          "type": "long"
+        },
+        {
+          "name": "redriven_by",
+          "type": "string",
+          "doc": "the operator who asked for it"
+        },
+        {
+          "name": "redriven_at",
           "type": "long",
           "doc": "epoch milliseconds"
         }
@@ -1481,11 +1549,20 @@ export const catalogSource: unknown = {
       "partitions": 3,
       "cleanupPolicy": "delete",
       "retention": "30d"
+    },
+    {
+      "name": "dead-letter-redrives",
+      "description": "one marker per dead letter re-published to its source topic, in the re-published record's transaction; written only by the operator's paxfleet dead-letters redrive (compacted)",
+      "key": "dead letter id",
+      "valueSchema": "dead-letter-redrive",
+      "partitions": 1,
+      "cleanupPolicy": "compact",
+      "retention": "forever"
     }
   ],
   "agents": {
     "coordinator": {
-      "summary": "takes task submissions (POST /research, POST /tasks) onto research-tasks and decides every claim",
+      "summary": "takes task submissions (POST /research, POST /tasks) onto research-tasks, decides every claim and shows each workflow's status (GET /workflows/:id)",
       "port": 7070,
       "group": "paxfleet-coordinator",
       "consumes": [
@@ -1497,6 +1574,14 @@ export const catalogSource: unknown = {
         "content-claims",
         "agent-activity",
         "dead-letters"
+      ],
+      "reads": [
+        "research-tasks",
+        "research-events",
+        "agent-activity",
+        "content-results",
+        "seo-reports",
+        "audit-findings"
       ],
       "describesAllGroups": true
     },
@@ -1650,7 +1735,8 @@ export const catalogSource: unknown = {
         "model-calls",
         "seo-reports",
         "audit-findings",
-        "dead-letters"
+        "dead-letters",
+        "dead-letter-redrives"
       ],
       "describesAllGroups": true,
       "optional": true

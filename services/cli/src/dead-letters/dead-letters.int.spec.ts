@@ -280,7 +280,7 @@ describe('dead letters: list, show and redrive on the real broker', { timeout: 2
           ...order,
         ],
         { env: { ...process.env, KAFKA_NAMESPACE: namespace, REDRIVE_BY: by } },
-      ).then(({ stdout, stderr }) => (console.log(stderr), JSON.parse(stdout) as RedriveResult[])).then((r) => r);
+      ).then(({ stdout }) => JSON.parse(stdout) as RedriveResult[]);
     const [first, second] = await Promise.all([
       operator('carol', ids),
       operator('dave', [...ids].reverse()),

@@ -104,7 +104,6 @@ export async function redriveDeadLetters(
       for (let attempt = 1; ; attempt += 1) {
         const done = redrives.get(id);
         if (done) {
-          process.stderr.write(`DIAG ${options.by} ${id} found marker by ${done.by}\n`);
           const ours = done.at === at && done.by === options.by;
           results.push({ id, status: ours ? 'redriven' : 'already-redriven', redrive: done });
           break;
@@ -115,7 +114,6 @@ export async function redriveDeadLetters(
           results.push({ id, status: 'redriven', redrive });
           break;
         } catch (error) {
-          process.stderr.write(`DIAG ${options.by} ${id} attempt ${attempt}: ${(error as Error).message}\n`);
           if (attempt >= MAX_ATTEMPTS)
             throw new DeadLetterError(
               'DEAD_LETTER_REDRIVE_FAILED',
