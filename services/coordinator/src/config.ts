@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { configFragment, type ConfigOf } from '@paxfleet/core';
 
-/** The coordinator's own variables: how it decides claims and when it refuses tasks. */
+/** The coordinator's own variables: how it decides claims, when it refuses tasks, what workflows it shows. */
 export const coordinatorConfig = configFragment('Coordinator', {
   CLAIM_COMPLETION_WINDOW_MS: Type.Integer({
     minimum: 0,
@@ -29,6 +29,18 @@ export const coordinatorConfig = configFragment('Coordinator', {
     minimum: 1,
     default: 5,
     description: 'The Retry-After of a task refused for backpressure.',
+  }),
+  WORKFLOW_HISTORY_MS: Type.Integer({
+    minimum: 1000,
+    default: 24 * 60 * 60 * 1000,
+    description:
+      'How far back GET /workflows/:id sees: the workflow topics are read from this long before the start (the broker’s time index), and a workflow first seen longer ago is forgotten.',
+  }),
+  WORKFLOW_MAX_TRACKED: Type.Integer({
+    minimum: 1,
+    default: 10_000,
+    description:
+      'Workflows kept in memory for GET /workflows/:id; past it, the one first seen longest ago is forgotten.',
   }),
 });
 

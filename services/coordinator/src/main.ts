@@ -1,12 +1,15 @@
 import { EventProducer, eventRegistry } from '@paxfleet/events';
 import { runServiceProcess } from '@paxfleet/service';
 import { coordinatorRoutes } from './http/routes.ts';
+import { coordinatorApiInfo } from './http/schemas.ts';
 import { ClaimArbiter } from './claims/claim-arbiter.ts';
 import { ClaimBoard } from './claims/claim-board.ts';
 import { ClaimMetrics } from './claims/claim-metrics.ts';
 import { coordinatorConfig } from './config.ts';
 import { taskRoutes } from './routing/task-routes.ts';
 import { TaskRouter } from './routing/task-router.ts';
+import { WorkflowBook } from './workflows/workflow-book.ts';
+import { WorkflowFollower } from './workflows/workflow-follower.ts';
 
 const declared = eventRegistry().catalog.agent('coordinator');
 
@@ -31,7 +34,21 @@ await runServiceProcess(
     onShutdown,
   }) => {
     const producer = new EventProducer({ kafka, registry: events, agent: config.AGENT_ID });
-    const board = new ClaimBoard(connection, events);
+    const workflows = new WorkflowBook({
+      catalog: events.catalog,
+      windowMs: config.WORKFLOW_HISTORY_MS,
+      maxWorkflows: config.WORKFLOW_MAX_TRACKED,
+    });
+    const board = new ClaimBoard(connection, events, {
+      onRecord: (record) => workflows.claim(record),
+    });
+    const follower = new WorkflowFollower({
+      connection,
+      registry: events,
+      book: workflows,
+      windowMs: config.WORKFLOW_HISTORY_MS,
+      onError: (error) => logger.warn('reading the workflow topics', { err: error }),
+    });
     const transactionalId = `${declared.group}-${config.INSTANCE_ID}`;
     const arbiter = new ClaimArbiter({
       kafka,
@@ -59,12 +76,14 @@ await runServiceProcess(
     readiness
       .add('kafka', () => kafkaConnected || 'connecting')
       .add('claim-requests group', () => arbiter.joined || 'not joined')
-      .add('claim board', () => board.following || 'catching up');
+      .add('claim board', () => board.following || 'catching up')
+      .add('workflow history', () => follower.following || 'catching up');
     onStart(async () => {
       await producer.connect();
       kafkaConnected = true;
       await board.start();
       await arbiter.start();
+      await follower.start();
       logger.info('coordinator deciding claims', {
         group: declared.group,
         transactional_id: transactionalId,
@@ -72,7 +91,11 @@ await runServiceProcess(
     });
     onShutdown('claim arbiter', () => arbiter.stop());
     onShutdown('claim board', () => board.stop());
+    onShutdown('workflow history', () => follower.stop());
     onShutdown('task producer', () => producer.disconnect());
-    return { routes: coordinatorRoutes({ router, board }) };
+    return {
+      routes: coordinatorRoutes({ router, board, workflows }),
+      openapi: coordinatorApiInfo(events.catalog),
+    };
   },
 );

@@ -1,5 +1,10 @@
 import type { KafkaConnection } from '@paxfleet/kafka';
-import { TopicReader, type ClaimRecord, type EventRegistry } from '@paxfleet/events';
+import {
+  TopicReader,
+  type ClaimRecord,
+  type EventRegistry,
+  type TopicRecord,
+} from '@paxfleet/events';
 
 export interface ClaimView {
   readonly current: ClaimRecord;
@@ -15,17 +20,24 @@ export class ClaimBoard {
   readonly #topic: 'content-claims';
   readonly #historyLength: number;
   readonly #keys = new Map<string, { current: ClaimRecord; history: ClaimRecord[] }>();
+  readonly #onRecord: ((record: TopicRecord<'content-claims'>) => void) | undefined;
   #following = false;
 
   constructor(
     connection: KafkaConnection,
     registry: EventRegistry,
-    options: { topic?: 'content-claims'; historyLength?: number } = {},
+    options: {
+      topic?: 'content-claims';
+      historyLength?: number;
+      /** Told of every decision read, with its headers (the workflow status reads them). */
+      onRecord?: (record: TopicRecord<'content-claims'>) => void;
+    } = {},
   ) {
     // A record that is not a claim decision has no place on the board: skipped.
     this.#reader = new TopicReader(connection, registry, { clientId: 'coordinator-claim-board' });
     this.#topic = options.topic ?? 'content-claims';
     this.#historyLength = options.historyLength ?? 20;
+    this.#onRecord = options.onRecord;
   }
 
   get following(): boolean {
@@ -36,7 +48,10 @@ export class ClaimBoard {
     await this.#reader.connect();
     await this.#reader.follow<'content-claims'>(
       await this.#reader.everyPartition(this.#topic),
-      ({ value }) => this.#add(value),
+      (record) => {
+        this.#add(record.value);
+        this.#onRecord?.(record);
+      },
     );
     this.#following = true;
   }

@@ -1,31 +1,19 @@
-import { Type, type Static } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { isTraceparent, type ClaimRecord } from '@paxfleet/events';
 import { HttpError } from '@paxfleet/service';
 import type { ClaimView } from '../claims/claim-board.ts';
 import type { TaskRouter } from '../routing/task-router.ts';
-
-const slug = Type.String({
-  pattern: '^[a-z0-9][a-z0-9_-]{0,99}$',
-  description: 'research topic slug',
-});
-const ResearchBody = Type.Object(
-  {
-    topic: slug,
-    brief: Type.Optional(Type.String({ maxLength: 4000 })),
-    requested_by: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-  },
-  { additionalProperties: false },
-);
-const TaskBody = Type.Object(
-  {
-    type: Type.String({ minLength: 1, maxLength: 50 }),
-    topic: slug,
-    brief: Type.Optional(Type.String({ maxLength: 4000 })),
-    requested_by: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-  },
-  { additionalProperties: false },
-);
+import type { WorkflowStatus } from '../workflows/workflow-book.ts';
+import {
+  claimSchema,
+  claimsSchema,
+  researchSchema,
+  taskSchema,
+  workflowSchema,
+  type ResearchBody,
+  type TaskBody,
+} from './schemas.ts';
 
 function claimJson(record: ClaimRecord) {
   return {
@@ -52,7 +40,23 @@ export interface ClaimLookup {
   get(workKey: string): ClaimView | undefined;
 }
 
-export function coordinatorRoutes(deps: { router: TaskRouter; board: ClaimLookup }) {
+/** What GET /workflows/:id reads, and the bounds it says it looks within when it finds nothing. */
+export interface WorkflowLookup {
+  get(id: string): WorkflowStatus | undefined;
+  readonly windowMs: number;
+  readonly maxWorkflows: number;
+}
+
+function hours(ms: number): string {
+  const h = ms / 3_600_000;
+  return h >= 1 ? `${Number(h.toFixed(2))} h` : `${Number((ms / 1000).toFixed(1))} s`;
+}
+
+export function coordinatorRoutes(deps: {
+  router: TaskRouter;
+  board: ClaimLookup;
+  workflows: WorkflowLookup;
+}) {
   return (app: FastifyInstance) => {
     const submit = async (
       type: string,
@@ -73,6 +77,7 @@ export function coordinatorRoutes(deps: { router: TaskRouter; board: ClaimLookup
             workflow_id: result.workflowId,
             task_id: result.taskId,
             routed_to: result.topic,
+            trace_id: result.traceId,
           });
         case 'unknown-type':
           throw new HttpError(
@@ -90,7 +95,7 @@ export function coordinatorRoutes(deps: { router: TaskRouter; board: ClaimLookup
       }
     };
 
-    app.post('/research', { schema: { body: ResearchBody } }, (request, reply) =>
+    app.post('/research', { schema: researchSchema }, (request, reply) =>
       submit(
         'research',
         request.body as Static<typeof ResearchBody>,
@@ -99,20 +104,36 @@ export function coordinatorRoutes(deps: { router: TaskRouter; board: ClaimLookup
       ),
     );
 
-    app.post('/tasks', { schema: { body: TaskBody } }, (request, reply) => {
+    app.post('/tasks', { schema: taskSchema }, (request, reply) => {
       const { type, ...body } = request.body as Static<typeof TaskBody>;
       return submit(type, body, request.headers.traceparent as string | undefined, reply);
     });
 
-    app.get('/claims', () => ({ claims: deps.board.list().map(claimJson) }));
+    app.get('/claims', { schema: claimsSchema }, () => ({
+      claims: deps.board.list().map(claimJson),
+    }));
 
-    app.get('/claims/:workKey', (request) => {
+    app.get('/claims/:workKey', { schema: claimSchema }, (request) => {
       const { workKey } = request.params as { workKey: string };
       const view = deps.board.get(workKey);
       if (!view) {
         throw new HttpError(404, 'CLAIM_NOT_FOUND', `no claim decisions for work key "${workKey}"`);
       }
       return { ...claimJson(view.current), history: view.history.map(claimJson) };
+    });
+
+    app.get('/workflows/:id', { schema: workflowSchema }, (request) => {
+      const { id } = request.params as { id: string };
+      const status = deps.workflows.get(id);
+      if (!status) {
+        const { windowMs, maxWorkflows } = deps.workflows;
+        throw new HttpError(
+          404,
+          'WORKFLOW_NOT_FOUND',
+          `no record of workflow "${id}" in the last ${hours(windowMs)} (WORKFLOW_HISTORY_MS) among the ${maxWorkflows} newest workflows (WORKFLOW_MAX_TRACKED)`,
+        );
+      }
+      return status;
     });
   };
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  HEADER,
   newTraceparent,
   newWorkflowId,
   type EventProducer,
@@ -29,6 +30,8 @@ export type RouteResult =
       readonly workflowId: string;
       readonly taskId: string;
       readonly topic: string;
+      /** The trace the task's record carries (what Jaeger shows for the workflow). */
+      readonly traceId: string;
     }
   | { readonly kind: 'unknown-type'; readonly known: readonly string[] }
   | {
@@ -81,10 +84,15 @@ export class TaskRouter {
       requested_by: submission.requestedBy ?? 'api',
       requested_at: (this.#options.clock ?? Date.now)(),
     };
-    await this.#options.producer.send(route.topic, task.topic, task, {
+    const { producer } = this.#options;
+    // Encoded first, so the answer names the trace in the record's own traceparent: with
+    // tracing on that is the HTTP request's span, which may differ from the header sent.
+    const record = producer.record(route.topic, task.topic, task, {
       workflowId,
       traceparent: submission.traceparent ?? newTraceparent(),
     });
-    return { kind: 'routed', workflowId, taskId: task.task_id, topic: route.topic };
+    await producer.sendRecords([record]);
+    const traceId = (record.headers[HEADER.traceparent] ?? '').split('-')[1] ?? '';
+    return { kind: 'routed', workflowId, taskId: task.task_id, topic: route.topic, traceId };
   }
 }
