@@ -8,7 +8,11 @@ export type CliErrorCode =
   | 'CLI_TIMED_OUT'
   | 'FLEET_START_FAILED'
   | 'REPLAY_WORKFLOW_UNKNOWN'
-  | 'REPLAY_NO_START';
+  | 'REPLAY_NO_START'
+  | 'DEAD_LETTER_ID_INVALID'
+  | 'DEAD_LETTER_NOT_FOUND'
+  | 'DEAD_LETTER_UNDECODABLE'
+  | 'DEAD_LETTER_REDRIVE_FAILED';
 
 /**
  * What the command tells its caller by its exit status (README, "Exit codes"):
@@ -34,9 +38,13 @@ const EXIT_OF: Record<CliErrorCode, number> = {
   FLEET_START_FAILED: EXIT.failed,
   REPLAY_WORKFLOW_UNKNOWN: EXIT.failed,
   REPLAY_NO_START: EXIT.failed,
+  DEAD_LETTER_ID_INVALID: EXIT.usage,
+  DEAD_LETTER_NOT_FOUND: EXIT.failed,
+  DEAD_LETTER_UNDECODABLE: EXIT.failed,
+  DEAD_LETTER_REDRIVE_FAILED: EXIT.failed,
 };
 
-/** The error of this package: the command's, the fleet launcher's and the replay's. */
+/** The error of this package: the command's, the fleet launcher's, the replay's and the dead-letter tools'. */
 export class CliError extends CodedError<CliErrorCode> {
   override readonly name = 'CliError';
 

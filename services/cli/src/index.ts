@@ -38,7 +38,6 @@ export {
   type DeadLetterRow,
   type DecodedSourceValue,
 } from './dead-letters/dead-letters.ts';
-export { DeadLetterError, type DeadLetterErrorCode } from './dead-letters/errors.ts';
 export { REDRIVE_TOPIC, type Redrive, type UndecodableDeadLetter } from './dead-letters/read.ts';
 export {
   redriveDeadLetters,

@@ -1,4 +1,4 @@
-import { DeadLetterError } from './errors.ts';
+import { CliError } from '../errors.ts';
 
 /** Where a dead letter is on dead-letters: its id is `<partition>:<offset>`. */
 export interface DeadLetterPosition {
@@ -17,7 +17,7 @@ export function parseDeadLetterId(id: string): DeadLetterPosition {
   const match = ID_PATTERN.exec(id);
   const offset = Number(match?.[2]);
   if (!match || !Number.isSafeInteger(offset)) {
-    throw new DeadLetterError(
+    throw new CliError(
       'DEAD_LETTER_ID_INVALID',
       `"${id}" is not a dead letter id: <partition>:<offset> of the letter on dead-letters, e.g. 2:1043 (paxfleet dead-letters list shows them)`,
       { details: { id } },

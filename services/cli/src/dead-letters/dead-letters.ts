@@ -1,7 +1,7 @@
 import { HEADER, type EventRegistry, type TopicName } from '@paxfleet/events';
 import type { KafkaConnection } from '@paxfleet/kafka';
 import { parseDeadLetterId } from './dead-letter-id.ts';
-import { DeadLetterError } from './errors.ts';
+import { CliError } from '../errors.ts';
 import {
   readDeadLetters,
   readDeadLettersAt,
@@ -139,14 +139,14 @@ export async function showDeadLetter(
   ]);
   const [undecodable] = read.undecodable;
   if (undecodable)
-    throw new DeadLetterError(
+    throw new CliError(
       'DEAD_LETTER_UNDECODABLE',
       `the record ${id} of dead-letters is not a dead letter: ${undecodable.error}`,
       { details: { id } },
     );
   const [stored] = read.letters;
   if (!stored)
-    throw new DeadLetterError(
+    throw new CliError(
       'DEAD_LETTER_NOT_FOUND',
       `dead-letters holds no record at ${id} (deleted by retention, or never written)`,
       { details: { id } },

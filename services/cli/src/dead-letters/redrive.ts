@@ -11,7 +11,7 @@ import {
 } from '@paxfleet/events';
 import { createKafka, type KafkaConnection, type Producer } from '@paxfleet/kafka';
 import { deadLetterId, parseDeadLetterId } from './dead-letter-id.ts';
-import { DeadLetterError } from './errors.ts';
+import { CliError } from '../errors.ts';
 import {
   readDeadLettersAt,
   readRedrives,
@@ -115,7 +115,7 @@ export async function redriveDeadLetters(
           break;
         } catch (error) {
           if (attempt >= MAX_ATTEMPTS)
-            throw new DeadLetterError(
+            throw new CliError(
               'DEAD_LETTER_REDRIVE_FAILED',
               `could not re-drive ${id} in ${MAX_ATTEMPTS} attempts (another redrive running all along fences this one): ${(error as Error).message}`,
               { cause: error, details: { id, done: results } },
