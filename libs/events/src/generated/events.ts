@@ -1556,7 +1556,7 @@ export const catalogSource: unknown = {
       "key": "dead letter id",
       "valueSchema": "dead-letter-redrive",
       "partitions": 1,
-      "cleanupPolicy": "compact",
+      "cleanupPolicy": "compact,delete",
       "retention": "forever"
     }
   ],
