@@ -50,7 +50,9 @@ export interface RedriveOptions {
  * so a letter is re-driven once: one with a marker is already-redriven, one dead-letters
  * does not hold (or that is not a dead letter) is not-found. The copy is partitioned by its
  * key as new records of the key are, not put back on the record's old partition: with a
- * changed partition count that would break what co-partitioned topics rely on.
+ * changed partition count that would break what co-partitioned topics rely on. It gets a
+ * new timestamp (the letter keeps the first one): agents judge an event's age by it, and
+ * would skip an old one as stale.
  *
  * Why two redrives of one letter cannot both publish: every redrive uses the same
  * transactional id, and the markers are read after the producer's initTransactions.
