@@ -262,6 +262,7 @@ describe('dead letters: list, show and redrive on the real broker', { timeout: 2
       { id: '0:999999', status: 'not-found' },
       { id: '17:0', status: 'not-found' },
     ]);
+    assert.deepEqual(await redriveDeadLetters(connection, registry, [], { by: 'alice' }), []);
     await assert.rejects(redriveDeadLetters(connection, registry, ['1:2', 'x'], { by: 'alice' }), {
       code: 'DEAD_LETTER_ID_INVALID',
     });

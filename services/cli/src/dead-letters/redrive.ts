@@ -76,6 +76,8 @@ export async function redriveDeadLetters(
   options: RedriveOptions,
 ): Promise<RedriveResult[]> {
   const positions = ids.map(parseDeadLetterId);
+  // Initialising would fence a redrive running elsewhere for nothing.
+  if (positions.length === 0) return [];
   const clock = options.clock ?? Date.now;
   const letters = new Map(
     (await readDeadLettersAt(connection, registry, positions)).letters.map((stored) => [
