@@ -1,6 +1,11 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { agentsCommand } from './agents.ts';
 import { claimsCommand } from './claims.ts';
+import {
+  deadLettersListCommand,
+  deadLettersRedriveCommand,
+  deadLettersShowCommand,
+} from './dead-letters.ts';
 import { CommandContext, type GlobalOptions } from './context.ts';
 import { EXIT } from '../errors.ts';
 import { lagCommand } from './lag.ts';
@@ -184,7 +189,38 @@ export function paxfleetProgram(): Command {
         }),
     );
 
-  for (const command of program.commands) {
+  const deadLetters = program
+    .command('dead-letters')
+    .description(
+      'records that could not be handled: list, show, and re-drive once the cause is fixed',
+    );
+  deadLetters
+    .command('list', { isDefault: true })
+    .description('the dead letters, oldest first, and whether each was re-driven')
+    .option('--since <duration>', 'only letters of the last e.g. 24h')
+    .option('--source-topic <topic>', 'only letters from this topic')
+    .option('--error-code <code>', 'only letters with this error code')
+    .option('--limit <count>', 'only the newest this many', positiveInteger)
+    .action((flags: { since?: string; sourceTopic?: string; errorCode?: string; limit?: number }) =>
+      deadLettersListCommand(context(), flags),
+    );
+  deadLetters
+    .command('show')
+    .description('one dead letter whole: headers, key, the value decoded where it decodes')
+    .argument('<id>', 'a dead letter id, <partition>:<offset> as list shows it')
+    .action((id: string) => deadLettersShowCommand(context(), id));
+  deadLetters
+    .command('redrive')
+    .description(
+      'publish each letter’s record to its source topic again, once (a letter re-driven before is not)',
+    )
+    .argument('<id...>', 'dead letter ids, <partition>:<offset>')
+    .option('--by <who>', 'who re-drives, recorded with the redrive (default paxfleet-cli:<user>)')
+    .action((ids: string[], flags: { by?: string }) =>
+      deadLettersRedriveCommand(context(), ids, flags),
+    );
+
+  for (const command of [...program.commands, ...deadLetters.commands]) {
     command.addHelpText('after', EXIT_CODES).showHelpAfterError().exitOverride();
   }
   return program;
