@@ -1,5 +1,10 @@
 import { STATUS_CODES } from 'node:http';
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyRequest,
+  type FastifySchemaValidationError,
+} from 'fastify';
 import type { Registry } from 'prom-client';
 import type { ServiceConfig } from './service-config.ts';
 import { HttpError } from './errors.ts';
@@ -7,6 +12,7 @@ import type { ErrorBody } from './http-schemas.ts';
 import { healthPlugin, type ReadinessRegistry } from './health.ts';
 import type { ServiceLogger } from './logger.ts';
 import { metricsPlugin } from './metrics.ts';
+import { routeMethods } from './route-methods.ts';
 import type { OpenApiInfo } from './openapi.ts';
 
 export interface BuildServiceOptions {
@@ -39,6 +45,21 @@ function reason(status: number): string {
   return STATUS_CODES[status] ?? 'Error';
 }
 
+/**
+ * Fastify's message (`body/topic must match pattern "..."`, each failure), and for a value
+ * outside an enum the values allowed, so the caller need not look them up.
+ */
+function validationMessage(errors: FastifySchemaValidationError[], dataVar: string): Error {
+  const text = errors
+    .map((error) => {
+      const allowed = (error.params as { allowedValues?: unknown[] }).allowedValues;
+      const values = error.keyword === 'enum' && allowed ? `: ${allowed.join(', ')}` : '';
+      return `${dataVar}${error.instancePath} ${error.message ?? 'is invalid'}${values}`;
+    })
+    .join(', ');
+  return new Error(text);
+}
+
 function statusOf(error: Partial<FastifyError>): number {
   const status = error.statusCode;
   return typeof status === 'number' && status >= 400 && status <= 599 ? status : 500;
@@ -55,6 +76,11 @@ export async function buildService(options: BuildServiceOptions): Promise<Fastif
   const app = Fastify({
     logger: false,
     requestIdHeader: 'x-request-id',
+    // A request is taken as sent or refused with what is wrong: Fastify's defaults would turn
+    // `"brief": 5` into "5" and drop a property the schema does not allow. (A query string or
+    // path parameter typed other than string would need coercion of its own.)
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
+    schemaErrorFormatter: validationMessage,
     ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
   });
   app.decorate('logger', logger);
@@ -83,11 +109,22 @@ export async function buildService(options: BuildServiceOptions): Promise<Fastif
     return reply.code(status).send(body);
   });
 
+  const methodsOf = routeMethods(app);
   app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '';
+    const allowed = methodsOf(path);
+    if (allowed.length > 0) {
+      const body: ErrorBody = {
+        error: reason(405),
+        code: 'METHOD_NOT_ALLOWED',
+        message: `${path} answers ${allowed.join(', ')}, not ${request.method}`,
+      };
+      return reply.code(405).header('allow', allowed.join(', ')).send(body);
+    }
     const body: ErrorBody = {
       error: reason(404),
       code: 'ROUTE_NOT_FOUND',
-      message: `no route for ${request.method} ${request.url.split('?')[0]}`,
+      message: `no route for ${request.method} ${path}`,
     };
     return reply.code(404).send(body);
   });

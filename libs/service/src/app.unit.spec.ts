@@ -100,6 +100,16 @@ describe('buildService', () => {
       message: 'no route for GET /no/such/route',
     });
 
+    // A path that exists, with a method it does not answer.
+    const wrongMethod = await app.inject({ method: 'DELETE', url: '/healthz' });
+    assert.equal(wrongMethod.statusCode, 405);
+    assert.equal(wrongMethod.headers.allow, 'GET, HEAD');
+    assert.deepEqual(wrongMethod.json(), {
+      error: 'Method Not Allowed',
+      code: 'METHOD_NOT_ALLOWED',
+      message: '/healthz answers GET, HEAD, not DELETE',
+    });
+
     const teapot = await app.inject('/teapot');
     assert.equal(teapot.statusCode, 418);
     assert.deepEqual(teapot.json(), {

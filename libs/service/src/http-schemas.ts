@@ -3,6 +3,8 @@ import type { FastifySchema } from 'fastify';
 
 /** A route's schema with what the API document shows of it (a service need not load the document's types). */
 export interface RouteSchema extends FastifySchema {
+  /** The operation's name in the document, for links and generated clients. */
+  readonly operationId?: string;
   readonly summary?: string;
   readonly description?: string;
   readonly tags?: readonly string[];

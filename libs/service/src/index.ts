@@ -38,7 +38,7 @@ export {
   type ErrorBody,
   type RouteSchema,
 } from './http-schemas.ts';
-export type { OpenApiInfo } from './openapi.ts';
+export type { OpenApiInfo, OpenApiLink } from './openapi.ts';
 export {
   DEFAULT_SHUTDOWN_TIMEOUT_MS,
   runService,
