@@ -70,6 +70,7 @@ await runServiceProcess(
       lag: (groupId, topic) => lag.backlog(groupId, topic),
       maxLag: config.MAX_TASK_LAG,
       retryAfterSeconds: config.TASK_RETRY_AFTER_SECONDS,
+      onRouted: (task) => workflows.submitted(task),
     });
 
     let kafkaConnected = false;

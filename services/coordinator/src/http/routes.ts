@@ -104,8 +104,8 @@ export function coordinatorRoutes(deps: {
       ),
     );
 
-    app.post('/tasks', { schema: taskSchema }, (request, reply) => {
-      const { type, ...body } = request.body as Static<typeof TaskBody>;
+    app.post('/tasks', { schema: taskSchema(deps.router.types) }, (request, reply) => {
+      const { type, ...body } = request.body as Static<TaskBody>;
       return submit(type, body, request.headers.traceparent as string | undefined, reply);
     });
 

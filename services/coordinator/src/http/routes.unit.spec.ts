@@ -50,12 +50,18 @@ function recordingProducer(sent: Sent[]): EventProducer {
 function harness(lag = 0) {
   const sent: Sent[] = [];
   const producer = recordingProducer(sent);
+  const workflows = new WorkflowBook({
+    catalog: registry.catalog,
+    windowMs: 3_600_000,
+    maxWorkflows: 100,
+  });
   const router = new TaskRouter({
     routes: { research: { topic: 'research-tasks', group: 'paxfleet-research' } },
     producer,
     lag: () => Promise.resolve(lag),
     maxLag: 100,
     retryAfterSeconds: 7,
+    onRouted: (task) => workflows.submitted(task),
   });
   const record: ClaimRecord = {
     work_key: 'content:agent-tracing',
@@ -76,11 +82,6 @@ function harness(lag = 0) {
     get: (key: string) =>
       key === record.work_key ? { current: record, history: [record] } : undefined,
   };
-  const workflows = new WorkflowBook({
-    catalog: registry.catalog,
-    windowMs: 3_600_000,
-    maxWorkflows: 100,
-  });
   const app = buildService({
     config: loadConfig(serviceConfig({ serviceName: 'coordinator', port: 7070 }), {}),
     logger: captureLogs().logger,
@@ -123,9 +124,12 @@ describe('coordinator HTTP', () => {
     const response = await (
       await app
     ).inject({ method: 'POST', url: '/research', payload: { topic: 'agent-tracing' } });
-    const { trace_id } = response.json<{ trace_id: string }>();
+    const { trace_id, workflow_id } = response.json<{ trace_id: string; workflow_id: string }>();
     assert.match(trace_id, /^[0-9a-f]{32}$/);
     assert.equal(sent[0]?.traceparent.split('-')[1], trace_id);
+    // Known at once, before the task's record is read back from the broker.
+    const status = await (await app).inject({ method: 'GET', url: `/workflows/${workflow_id}` });
+    assert.equal(status.json<{ topic: string }>().topic, 'agent-tracing');
   });
 
   it('POST /tasks routes by type and names the known types for an unknown one', async () => {
@@ -140,14 +144,22 @@ describe('coordinator HTTP', () => {
     assert.equal(unknown.statusCode, 400);
     assert.deepEqual(unknown.json(), {
       error: 'Bad Request',
-      code: 'UNKNOWN_TASK_TYPE',
-      message: 'unknown task type "poetry"; known types: research',
+      code: 'FST_ERR_VALIDATION',
+      message: 'body/type must be equal to one of the allowed values: research',
     });
     assert.equal(sent.length, 1);
   });
 
   it('rejects a bad body with a 400 that says what is wrong, and sends nothing', async () => {
     const { app, sent } = harness();
+    for (const [payload, message] of [
+      [{ topic: 'kafka', brief: 5 }, 'body/brief must be string'],
+      [{ topic: 'kafka', colour: 'red' }, 'body must NOT have additional properties'],
+    ] as const) {
+      const response = await (await app).inject({ method: 'POST', url: '/research', payload });
+      assert.equal(response.statusCode, 400);
+      assert.equal(response.json<{ message: string }>().message, message);
+    }
     const response = await (
       await app
     ).inject({ method: 'POST', url: '/research', payload: { topic: 'Not A Slug!' } });
@@ -288,6 +300,11 @@ describe('the API document', () => {
     assert.deepEqual(Object.keys(research?.responses ?? {}), ['202', '400', '429', '500']);
     const backlogged = research?.responses?.['429'] as OpenAPIV3_1.ResponseObject;
     assert.deepEqual(Object.keys(backlogged.headers ?? {}), ['retry-after']);
+    const accepted = research?.responses?.['202'] as OpenAPIV3_1.ResponseObject;
+    assert.deepEqual(accepted.links?.workflowStatus, {
+      operationId: 'getWorkflow',
+      parameters: { id: '$response.body#/workflow_id' },
+    });
     const error = backlogged.content?.['application/json']?.schema as OpenAPIV3_1.SchemaObject;
     assert.deepEqual(error.required, ['error', 'code', 'message']);
     assert.deepEqual(Object.keys(document.paths?.['/workflows/{id}']?.get?.responses ?? {}), [

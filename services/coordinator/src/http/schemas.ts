@@ -12,6 +12,15 @@ export function coordinatorApiInfo(catalog: TopicCatalog): OpenApiInfo {
     title: 'paxfleet coordinator',
     version: manifest.version,
     description: `The coordinator ${catalog.agent('coordinator').summary}, and shows claims and workflows. Every error answer is { error, code, message }.`,
+    // A submitted workflow's id leads to its status.
+    links: (['/research', '/tasks'] as const).map((path) => ({
+      path,
+      method: 'post' as const,
+      status: '202',
+      name: 'workflowStatus',
+      operationId: 'getWorkflow',
+      parameters: { id: '$response.body#/workflow_id' },
+    })),
   };
 }
 
@@ -30,20 +39,24 @@ export const ResearchBody = Type.Object(
   { topic: slug, brief, requested_by: requestedBy },
   { additionalProperties: false },
 );
-export const TaskBody = Type.Object(
-  {
-    type: Type.String({
-      minLength: 1,
-      maxLength: 50,
-      description:
-        'The agent that takes the task, e.g. research; an unknown type gets a 400 naming the known ones.',
-    }),
-    topic: slug,
-    brief,
-    requested_by: requestedBy,
-  },
-  { additionalProperties: false },
-);
+/** A task for the agent of `type`, one of the types the router knows (the document lists them). */
+export function taskBody(types: readonly string[]) {
+  return Type.Object(
+    {
+      // An enum (TypeBox writes a union of literals as anyOf), so a refusal lists the types.
+      type: Type.Unsafe<string>({
+        type: 'string',
+        enum: [...types],
+        description: 'The agent that takes the task.',
+      }),
+      topic: slug,
+      brief,
+      requested_by: requestedBy,
+    },
+    { additionalProperties: false },
+  );
+}
+export type TaskBody = ReturnType<typeof taskBody>;
 
 const nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const time = Type.String({ format: 'date-time' });
@@ -83,6 +96,7 @@ const failed = errorReply(
 const submitResponses = { 202: Accepted, 400: validation, 429: backlogged, 500: failed };
 
 export const researchSchema: RouteSchema = {
+  operationId: 'submitResearch',
   summary: 'Start a research workflow',
   description:
     'Writes a research task on research-tasks. A traceparent header is continued; the answer names the trace.',
@@ -91,12 +105,15 @@ export const researchSchema: RouteSchema = {
   response: submitResponses,
 };
 
-export const taskSchema: RouteSchema = {
-  summary: 'Start a workflow with a task for the agent of the given type',
-  tags: ['tasks'],
-  body: TaskBody,
-  response: submitResponses,
-};
+export function taskSchema(types: readonly string[]): RouteSchema {
+  return {
+    operationId: 'submitTask',
+    summary: 'Start a workflow with a task for the agent of the given type',
+    tags: ['tasks'],
+    body: taskBody(types),
+    response: submitResponses,
+  };
+}
 
 const Claim = Type.Object(
   {
@@ -119,6 +136,7 @@ const Claim = Type.Object(
 );
 
 export const claimsSchema: RouteSchema = {
+  operationId: 'listClaims',
   summary: "Every work key's current claim decision, newest first",
   tags: ['claims'],
   response: {
@@ -128,6 +146,7 @@ export const claimsSchema: RouteSchema = {
 };
 
 export const claimSchema: RouteSchema = {
+  operationId: 'getClaim',
   summary: "One work key's current claim and its recent decisions",
   tags: ['claims'],
   params: Type.Object({ workKey: Type.String({ description: 'e.g. content:agent-tracing' }) }),
@@ -223,6 +242,7 @@ const WorkflowStatus = Type.Object(
 );
 
 export const workflowSchema: RouteSchema = {
+  operationId: 'getWorkflow',
   summary: 'The status of one workflow across agents',
   description:
     'From the records of the last WORKFLOW_HISTORY_MS that carry its workflow-id header (research-tasks, research-events, agent-activity, content-results, seo-reports, audit-findings) and the claim log.',

@@ -48,6 +48,8 @@ export interface TaskRouterOptions {
   /** Above this many unread tasks the target agent gets no more until it catches up. */
   readonly maxLag: number;
   readonly retryAfterSeconds: number;
+  /** Told of each task once it is on its topic. */
+  readonly onRouted?: (task: ResearchTask) => void;
   readonly clock?: () => number;
 }
 
@@ -92,6 +94,7 @@ export class TaskRouter {
       traceparent: submission.traceparent ?? newTraceparent(),
     });
     await producer.sendRecords([record]);
+    this.#options.onRouted?.(task);
     const traceId = (record.headers[HEADER.traceparent] ?? '').split('-')[1] ?? '';
     return { kind: 'routed', workflowId, taskId: task.task_id, topic: route.topic, traceId };
   }

@@ -3,6 +3,7 @@ import {
   headerText,
   type ActivityRecord,
   type ClaimRecord,
+  type ResearchTask,
   type TopicCatalog,
   type TopicRecord,
 } from '@paxfleet/events';
@@ -46,8 +47,8 @@ interface Entry {
   /** Agents that recorded an outcome for the workflow's analysis_complete event. */
   readonly decided: Set<string>;
   readonly skips: { agent: string; outcome: ActivityRecord['outcome']; reason: string }[];
-  readonly seo: Map<string, number>;
-  readonly audit: { severity: string; findings: string[] }[];
+  readonly seo: Map<string, { score: number; at: number }>;
+  readonly audit: { severity: string; findings: string[]; at: number }[];
 }
 
 /** The status of one workflow across agents: the body of GET /workflows/:id. */
@@ -136,9 +137,7 @@ export class WorkflowBook {
     if (!entry) return;
     switch (record.topic) {
       case 'research-tasks':
-        entry.topic = record.value.topic;
-        entry.requestedBy = record.value.requested_by;
-        entry.submittedAt = record.value.requested_at;
+        WorkflowBook.#task(entry, record.value);
         return;
       case 'research-events': {
         const event = record.value;
@@ -189,10 +188,17 @@ export class WorkflowBook {
       }
       case 'seo-reports':
         if (entry.seo.size < MAX_PER_LIST)
-          entry.seo.set(record.value.result_id, record.value.score);
+          entry.seo.set(record.value.result_id, {
+            score: record.value.score,
+            at: record.value.produced_at,
+          });
         return;
       case 'audit-findings':
-        push(entry.audit, { severity: record.value.severity, findings: record.value.findings });
+        push(entry.audit, {
+          severity: record.value.severity,
+          findings: record.value.findings,
+          at: record.value.produced_at,
+        });
         return;
     }
   }
@@ -204,10 +210,28 @@ export class WorkflowBook {
       entry.claims.set(record.value.work_key, record.value);
   }
 
+  /**
+   * A task this coordinator just wrote: known at once, so a GET right after the 202 finds
+   * the workflow before its record is read back.
+   */
+  submitted(task: ResearchTask): void {
+    const entry = this.#entry({
+      headers: { [HEADER.workflowId]: Buffer.from(task.workflow_id) },
+      timestamp: this.#clock(),
+    });
+    if (entry) WorkflowBook.#task(entry, task);
+  }
+
   get(id: string): WorkflowStatus | undefined {
     this.#expire();
     const entry = this.#entries.get(id);
     return entry && this.#status(entry);
+  }
+
+  static #task(entry: Entry, task: ResearchTask): void {
+    entry.topic = task.topic;
+    entry.requestedBy = task.requested_by;
+    entry.submittedAt = task.requested_at;
   }
 
   #research(entry: Entry, state: ResearchState, agent: string | null): void {
@@ -254,16 +278,19 @@ export class WorkflowBook {
     }
   }
 
+  /** Lists in time order: records of several partitions arrive in no order of their own. */
   #status(entry: Entry): WorkflowStatus {
-    const results = [...entry.results].map(([id, result]) => ({
-      agent: result.agent,
-      format: result.format,
-      title: result.title,
-      result_id: id,
-      epoch: result.epoch,
-      body_bytes: result.bodyBytes,
-      written_at: new Date(result.writtenAt).toISOString(),
-    }));
+    const results = [...entry.results]
+      .sort(([, a], [, b]) => a.writtenAt - b.writtenAt)
+      .map(([id, result]) => ({
+        agent: result.agent,
+        format: result.format,
+        title: result.title,
+        result_id: id,
+        epoch: result.epoch,
+        body_bytes: result.bodyBytes,
+        written_at: new Date(result.writtenAt).toISOString(),
+      }));
     const waiting = [
       ...(entry.research.state === 'complete' ? [] : ['research']),
       ...this.#writers.filter((writer) => !entry.decided.has(writer)),
@@ -281,17 +308,23 @@ export class WorkflowBook {
         agent: entry.research.agent,
         completed_at: iso(entry.research.completedAt),
       },
-      claims: [...entry.claims.values()].map((claim) => ({
-        work_key: claim.work_key,
-        state: claim.state,
-        holder: claim.holder,
-        epoch: claim.epoch,
-        decided_at: new Date(claim.decided_at).toISOString(),
-      })),
+      claims: [...entry.claims.values()]
+        .sort((a, b) => a.decided_at - b.decided_at)
+        .map((claim) => ({
+          work_key: claim.work_key,
+          state: claim.state,
+          holder: claim.holder,
+          epoch: claim.epoch,
+          decided_at: new Date(claim.decided_at).toISOString(),
+        })),
       results,
       skips: [...entry.skips],
-      seo: [...entry.seo].map(([id, score]) => ({ result_id: id, score })),
-      audit: [...entry.audit],
+      seo: [...entry.seo]
+        .sort(([, a], [, b]) => a.at - b.at)
+        .map(([id, { score }]) => ({ result_id: id, score })),
+      audit: [...entry.audit]
+        .sort((a, b) => a.at - b.at)
+        .map(({ severity, findings }) => ({ severity, findings })),
       done: waiting.length === 0,
       waiting_for: waiting,
     };
