@@ -13,7 +13,7 @@ WORKSPACE_MANIFESTS := package.json pnpm-lock.yaml pnpm-workspace.yaml .node-ver
 INSTALLED := node_modules/.paxfleet-installed
 
 .PHONY: help install build typecheck lint format format-check test test-unit test-int test-k8s \
-	test-images test-alerts test-interop images timeline replay blobs-sweep bench-fleet kafka-up kafka-down topics demo bench clean
+	test-images test-alerts test-interop test-fuzz images timeline replay blobs-sweep bench-fleet kafka-up kafka-down topics demo bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -36,7 +36,7 @@ format: $(INSTALLED) ## rewrite files with prettier
 format-check: $(INSTALLED)
 	@pnpm run --silent format:check
 
-test: typecheck lint format-check test-unit test-interop test-k8s test-alerts test-images test-int ## everything CI runs
+test: typecheck lint format-check test-unit test-interop test-k8s test-alerts test-images test-int test-fuzz ## everything CI runs
 
 test-unit: $(INSTALLED) ## unit tests (no broker)
 	@pnpm run --silent test:unit
@@ -49,6 +49,10 @@ test-interop: $(INSTALLED) ## our Avro encoding and archive objects read and wri
 test-int: $(INSTALLED) ## integration tests on a real broker, S3 server and Jaeger (started and stopped here unless KAFKA_BROKERS, BLOB_S3_BUCKET, OTEL_EXPORTER_OTLP_ENDPOINT and JAEGER_QUERY_URL are set), the dashboard's in Debian's Chromium (installed by scripts/chromium.sh if missing)
 	@chromium="$$(scripts/chromium.sh)"; \
 		CHROMIUM="$$chromium" scripts/with-kafka.sh scripts/with-s3.sh scripts/with-jaeger.sh pnpm run --silent test:int
+
+test-fuzz: $(INSTALLED) ## Schemathesis (from PyPI, cached in .tools/) against a real coordinator on a real broker, from its /openapi.json: no 5xx, every answer as documented (FUZZ_EXAMPLES per operation, FUZZ_SEED)
+	@schemathesis="$$(scripts/schemathesis.sh)"; \
+		SCHEMATHESIS="$$schemathesis" scripts/with-kafka.sh node --conditions=paxfleet-source test/src/api-fuzz.ts
 
 test-k8s: $(INSTALLED) ## helm lint/template, kubeconform (offline schemas), manifest policy and drift checks
 	@scripts/check-k8s.sh
