@@ -24,6 +24,16 @@
 #                          KAFKA_SCRAM_PASSWORD (created when formatting); its
 #                          certificate (for 127.0.0.1) is signed by a CA made by
 #                          `up` with openssl, at <data dir>/tls/ca.pem
+#   KAFKA_SCRAM_USERS      with KAFKA_SCRAM_PORT: more SCRAM users created when
+#                          formatting, space-separated name=password (letters,
+#                          digits, . _ -), e.g. one per agent
+#   KAFKA_AUTHORIZER       1: StandardAuthorizer on, with KAFKA_SCRAM_PORT: the SCRAM
+#                          listener's users may do only what ACLs allow (none exist
+#                          at start), except KAFKA_SCRAM_USERNAME, a super user (the
+#                          admin that sets up ACLs); the PLAINTEXT and controller
+#                          listeners' principal, User:ANONYMOUS, is a super user too
+#                          (the broker itself, and tests that need no identity).
+#                          Default 0 (off: every user may do anything)
 #   KAFKA_DATA_DIR         default <repo>/.kafka/data-<KAFKA_PORT>
 #   KAFKA_HEAP             default "-Xms256m -Xmx512m"
 #   KAFKA_VERSION          default 4.3.1
@@ -53,6 +63,8 @@ if [[ -z ${KAFKA_CONTROLLER_PORT:-} && $KAFKA_PORT =~ ^[0-9]+$ ]]; then
 fi
 KAFKA_CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-9093}
 KAFKA_SCRAM_PORT=${KAFKA_SCRAM_PORT:-}
+KAFKA_SCRAM_USERS=${KAFKA_SCRAM_USERS:-}
+KAFKA_AUTHORIZER=${KAFKA_AUTHORIZER:-0}
 KAFKA_HEAP=${KAFKA_HEAP:--Xms256m -Xmx512m}
 KAFKA_READY_TIMEOUT=${KAFKA_READY_TIMEOUT:-60}
 HOST=127.0.0.1
@@ -95,6 +107,10 @@ usage() {
 
 require_java() {
   command -v java >/dev/null 2>&1 || die "java not found on PATH (Java 17+ is needed)"
+}
+
+authorizer() {
+  [[ $KAFKA_AUTHORIZER == 1 ]]
 }
 
 tiered_storage() {
@@ -262,12 +278,28 @@ EOF
     cat >>"$PROPS" <<EOF
 
 # The SCRAM listener: TLS with a certificate from the CA in $TLS_DIR, clients
-# authenticate with SCRAM-SHA-512 (users are created by the storage format); no
-# authorizer, so every user may do anything.
+# authenticate with SCRAM-SHA-512 (users are created by the storage format).
 sasl.enabled.mechanisms=SCRAM-SHA-512
 listener.name.scram.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
 listener.name.scram.ssl.keystore.type=PEM
 listener.name.scram.ssl.keystore.location=$TLS_DIR/keystore.pem
+EOF
+  fi
+  if authorizer; then
+    cat >>"$PROPS" <<EOF
+
+# KAFKA_AUTHORIZER=1: ACLs decide what each SCRAM user may do; a request no ACL
+# allows is refused. Super users skip the ACLs: User:ANONYMOUS, the principal of
+# the PLAINTEXT and controller listeners (this broker talking to itself as
+# controller and broker, and local tools and tests that need no identity), and
+# the SCRAM admin $KAFKA_SCRAM_USERNAME, which creates the agents' ACLs. This is a
+# loopback test broker: a real cluster has no unauthenticated listener, its
+# brokers and controllers authenticate to each other by certificate (Strimzi's
+# cluster CA) and those principals are its super users, and admin work goes
+# through an authenticated user listed in super.users.
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+super.users=User:ANONYMOUS;User:$KAFKA_SCRAM_USERNAME
+allow.everyone.if.no.acl.found=false
 EOF
   fi
 }
@@ -348,7 +380,19 @@ cmd_up() {
     [[ ${KAFKA_SCRAM_PASSWORD:-} =~ ^[A-Za-z0-9._-]+$ ]] ||
       die "KAFKA_SCRAM_PASSWORD must be set (letters, digits, . _ -) when KAFKA_SCRAM_PORT is"
     scram_user=(--add-scram "SCRAM-SHA-512=[name=$KAFKA_SCRAM_USERNAME,password=$KAFKA_SCRAM_PASSWORD]")
+    local entry
+    for entry in $KAFKA_SCRAM_USERS; do
+      [[ $entry =~ ^([A-Za-z0-9._-]+)=([A-Za-z0-9._-]+)$ ]] ||
+        die "KAFKA_SCRAM_USERS must be name=password entries (letters, digits, . _ -), got '${entry%%=*}=...'"
+      scram_user+=(--add-scram "SCRAM-SHA-512=[name=${BASH_REMATCH[1]},password=${BASH_REMATCH[2]}]")
+    done
+  else
+    [[ -z $KAFKA_SCRAM_USERS ]] || die "KAFKA_SCRAM_USERS needs KAFKA_SCRAM_PORT"
   fi
+  [[ $KAFKA_AUTHORIZER == 0 || $KAFKA_AUTHORIZER == 1 ]] ||
+    die "KAFKA_AUTHORIZER must be 0 or 1, got '$KAFKA_AUTHORIZER'"
+  ! authorizer || [[ -n $KAFKA_SCRAM_PORT ]] ||
+    die "KAFKA_AUTHORIZER=1 needs KAFKA_SCRAM_PORT (the ACLs apply to its users)"
   check_tiered_storage
   require_java
   cmd_fetch

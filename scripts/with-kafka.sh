@@ -11,7 +11,13 @@
 # suite's own), with a second listener, TLS with SCRAM-SHA-512, for a user made
 # for this run (PAXFLEET_TEST_SCRAM_BROKERS, PAXFLEET_TEST_SCRAM_USERNAME,
 # PAXFLEET_TEST_SCRAM_PASSWORD, PAXFLEET_TEST_SCRAM_CA: the CA file that signed
-# its certificate), and the broker is always stopped and its data
+# its certificate). That listener enforces ACLs (StandardAuthorizer): the run's
+# user is a super user, the admin that creates ACLs; every agent of
+# schemas/topics.json has a SCRAM user of its own, paxfleet-<agent>, with no ACL
+# yet (PAXFLEET_TEST_AGENT_USERS: space-separated user=password, for
+# test/src/acl.int.spec.ts; PAXFLEET_TEST_AUTHORIZER_LOG: the broker's log of every
+# request an ACL refused); the PLAINTEXT listener in KAFKA_BROKERS is a super
+# user's, for every other test. The broker is always stopped and its data
 # deleted afterwards, also when the command fails or the script is interrupted.
 # The exit code is the command's (or kafka.sh up's, if the broker did not start).
 # Progress messages go to stderr; the command's stdout is left alone.
@@ -39,7 +45,12 @@ cport=
 sport=
 # The SCRAM user of this run: the broker is on loopback and thrown away after.
 scram_user=paxfleet-test
-scram_password="$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+random_password() { head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n'; }
+scram_password="$(random_password)"
+agent_users=
+for agent in $(node --conditions=paxfleet-source "$SCRIPT_DIR/../tools/src/list-agents.ts"); do
+  agent_users+="${agent_users:+ }paxfleet-$agent=$(random_password)"
+done
 
 # Stops the broker this script started; called from lib/with-server.sh on exit.
 # shellcheck disable=SC2317
@@ -57,7 +68,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/with-server.sh"
 up_rc=0
 up() {
   KAFKA_PORT=$port KAFKA_CONTROLLER_PORT=$cport KAFKA_SCRAM_PORT=$sport \
-    KAFKA_SCRAM_USERNAME=$scram_user KAFKA_SCRAM_PASSWORD=$scram_password bash "$KAFKA_SH" up >&2
+    KAFKA_SCRAM_USERNAME=$scram_user KAFKA_SCRAM_PASSWORD=$scram_password \
+    KAFKA_SCRAM_USERS=$agent_users KAFKA_AUTHORIZER=1 bash "$KAFKA_SH" up >&2
 }
 if [[ -n ${KAFKA_PORT:-} ]]; then
   port=$KAFKA_PORT
@@ -99,7 +111,10 @@ export PAXFLEET_THROWAWAY_BROKER="$KAFKA_BROKERS"
 export PAXFLEET_TEST_SCRAM_BROKERS="$HOST:$sport"
 export PAXFLEET_TEST_SCRAM_USERNAME="$scram_user"
 export PAXFLEET_TEST_SCRAM_PASSWORD="$scram_password"
-# kafka.sh's data dir for this port (KAFKA_DATA_DIR when set) holds the CA.
-export PAXFLEET_TEST_SCRAM_CA="${KAFKA_DATA_DIR:-$(cd "$SCRIPT_DIR/.." && pwd)/.kafka/data-$port}/tls/ca.pem"
+export PAXFLEET_TEST_AGENT_USERS="$agent_users"
+# kafka.sh's data dir for this port (KAFKA_DATA_DIR when set) holds the CA and the logs.
+data_dir="${KAFKA_DATA_DIR:-$(cd "$SCRIPT_DIR/.." && pwd)/.kafka/data-$port}"
+export PAXFLEET_TEST_SCRAM_CA="$data_dir/tls/ca.pem"
+export PAXFLEET_TEST_AUTHORIZER_LOG="$data_dir/logs/authorizer.log"
 
 run_command "$@"
