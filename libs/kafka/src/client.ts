@@ -1,6 +1,7 @@
 import type { Logger } from '@paxfleet/core';
 import kafkaJavascript from '@confluentinc/kafka-javascript';
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
+import { rememberUser } from './authorization.ts';
 import { librdkafkaProperties, type KafkaConnection } from './connection.ts';
 
 const { KafkaJS: client } = kafkaJavascript;
@@ -35,13 +36,15 @@ function clientLogger(logger: Pick<Logger, 'error'>): KafkaJS.Logger {
  * console, as the client prints them.
  */
 export function createKafka(connection: KafkaConnection, logger?: Pick<Logger, 'error'>): Kafka {
-  return new client.Kafka({
+  const kafka = new client.Kafka({
     ...librdkafkaProperties(connection),
     kafkaJS: {
       logLevel: client.logLevel.ERROR,
       ...(logger && { logger: clientLogger(logger) }),
     },
   } as KafkaJS.CommonConstructorConfig);
+  rememberUser(kafka, connection);
+  return kafka;
 }
 
 /** Version of the librdkafka the native addon was built with. */

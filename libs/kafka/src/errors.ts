@@ -1,7 +1,9 @@
 import { CodedError } from '@paxfleet/core';
 
 export type KafkaErrorCode =
+  | 'KAFKA_ACL_SETUP_FAILED'
   | 'KAFKA_AUTH_FAILED'
+  | 'KAFKA_NOT_AUTHORIZED'
   | 'KAFKA_CONNECT_FAILED'
   | 'KAFKA_NAMESPACE_INVALID'
   | 'KAFKA_TOPIC_SETUP_FAILED'

@@ -1,4 +1,13 @@
 export { KafkaError, type KafkaErrorCode } from './errors.ts';
+export type { Acl, AclOperation, AclResource } from './acl.ts';
+export {
+  connectionUser,
+  kafkaUser,
+  notAuthorized,
+  refusalLogger,
+  refusalOf,
+  type RefusedResource,
+} from './authorization.ts';
 export {
   kafkaConfig,
   kafkaConnectionFromConfig,
@@ -27,6 +36,7 @@ export {
 export { checkNamespace, namespaced, NAMESPACE_PATTERN, withoutNamespace } from './namespace.ts';
 export {
   isUnknownTopic,
+  PARTITION_READER_GROUP_PREFIX,
   PartitionReader,
   type PartitionReaderOptions,
   type PartitionRecord,

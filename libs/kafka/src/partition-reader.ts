@@ -10,6 +10,7 @@ import type {
   TopicPartitionOffset,
   WatermarkOffsets,
 } from '@confluentinc/kafka-javascript';
+import { connectionUser, notAuthorized } from './authorization.ts';
 import { librdkafkaProperties, type KafkaConnection } from './connection.ts';
 import { KafkaError } from './errors.ts';
 import { namespaced } from './namespace.ts';
@@ -54,6 +55,13 @@ export interface PartitionReaderOptions {
   /** Errors no promise carries: read errors while following, connection trouble. Must not throw. */
   readonly onError?: (error: KafkaError) => void;
 }
+
+/**
+ * The start of every reader's group id (then a random UUID). librdkafka's consumer insists
+ * on a group id; a reader's is never joined or committed to, but the consumer still looks up
+ * its coordinator (FindCoordinator: Describe on the group), so ACLs name this prefix.
+ */
+export const PARTITION_READER_GROUP_PREFIX = 'paxfleet-partition-reader-';
 
 const BATCH_SIZE = 500;
 /** How long one consume call waits for a first record; close() waits at most this long for it. */
@@ -101,6 +109,8 @@ interface FirstMessageTimeout {
 export class PartitionReader {
   readonly #consumer: KafkaConsumer;
   readonly #onError: ((error: KafkaError) => void) | undefined;
+  readonly #user: string;
+  readonly #groupId: string;
   #connecting: Promise<void> | undefined;
   #connected = false;
   #closing: Promise<void> | undefined;
@@ -110,12 +120,16 @@ export class PartitionReader {
 
   constructor(connection: KafkaConnection, options: PartitionReaderOptions = {}) {
     this.#onError = options.onError;
+    this.#user = connectionUser(connection);
+    this.#groupId = namespaced(
+      options.namespace,
+      `${PARTITION_READER_GROUP_PREFIX}${randomUUID()}`,
+    );
     this.#consumer = new LibrdkafkaConsumer(
       {
         ...librdkafkaProperties(connection),
         ...(options.clientId !== undefined && { 'client.id': options.clientId }),
-        // librdkafka's consumer insists on a group id; this group is never joined or committed to.
-        'group.id': namespaced(options.namespace, `paxfleet-partition-reader-${randomUUID()}`),
+        'group.id': this.#groupId,
         'enable.auto.commit': false,
         'enable.auto.offset.store': false,
         'enable.partition.eof': true,
@@ -151,11 +165,11 @@ export class PartitionReader {
         this.#consumer.getMetadata({ topic, allTopics: false, timeout: REQUEST_TIMEOUT_MS }, done);
       });
     } catch (cause) {
-      if (isUnknownTopic(cause)) throw unknownTopic(topic, cause);
+      if (isUnknownTopic(cause)) throw unknownTopic(topic, this.#user, cause);
       throw readFailed(`could not read the metadata of ${topic}`, cause, { topic });
     }
     const partitions = metadata.topics.find((found) => found.name === topic)?.partitions ?? [];
-    if (partitions.length === 0) throw unknownTopic(topic);
+    if (partitions.length === 0) throw unknownTopic(topic, this.#user);
     return partitions.length;
   }
 
@@ -226,7 +240,7 @@ export class PartitionReader {
           }
         },
         endOfPartition: () => {},
-        consumeFailed: (error) => this.#report(readFailed('reading failed', error)),
+        consumeFailed: (error) => this.#report(this.#readFailed(starts, error)),
         clientFailed: () => false,
         stop: () => {
           stopped = true;
@@ -417,7 +431,7 @@ export class PartitionReader {
         reading.delete(partitionKey(event.topic, event.partition));
         if (reading.size === 0) finish();
       },
-      consumeFailed: (error) => finish(readFailed('reading failed', error)),
+      consumeFailed: (error) => finish(this.#readFailed(starts, error)),
       clientFailed: (error) => {
         if (!error.isFatal && error.code !== CODES.ERRORS.ERR__ALL_BROKERS_DOWN) return false;
         finish(readFailed('the client failed', error));
@@ -435,6 +449,20 @@ export class PartitionReader {
       this.#loop = undefined;
       if (!this.#closing) this.#consumer.unassign();
     }
+  }
+
+  /** A failed fetch: KAFKA_NOT_AUTHORIZED naming the user and what it may not read, or KAFKA_READ_FAILED. */
+  #readFailed(starts: readonly ResolvedStart[], error: LibrdKafkaError): KafkaError {
+    const topics = [...new Set(starts.map(({ topic }) => topic))].join(', ');
+    return (
+      notAuthorized(
+        error,
+        this.#user,
+        /group/i.test(error.message)
+          ? `describe the reader's consumer group ${this.#groupId} (never joined, but its coordinator is looked up)`
+          : `read ${topics}`,
+      ) ?? readFailed('reading failed', error)
+    );
   }
 
   #start(starts: readonly ResolvedStart[], session: ReadSession): void {
@@ -551,10 +579,15 @@ function readFailed(
   );
 }
 
-function unknownTopic(topic: string, cause?: unknown): KafkaError {
-  return new KafkaError('KAFKA_TOPIC_UNKNOWN', `topic ${topic} does not exist`, {
+/**
+ * A topic the metadata does not list. Kafka lists no topic the user may not describe, and
+ * librdkafka's metadata keeps no per-topic error, so an authenticated user's message says both.
+ */
+function unknownTopic(topic: string, user: string, cause?: unknown): KafkaError {
+  const hidden = user === 'User:ANONYMOUS' ? '' : `, or ${user} may not describe it`;
+  return new KafkaError('KAFKA_TOPIC_UNKNOWN', `topic ${topic} does not exist${hidden}`, {
     cause,
-    details: { topic },
+    details: { topic, user },
   });
 }
 

@@ -1,14 +1,14 @@
 // A subpath of its own (@paxfleet/kafka/topic-configs): the pure-protocol client it uses
 // weighs about 25 MB per process, which services that never change topic configs skip.
-import { readFileSync } from 'node:fs';
 import {
-  Admin,
+  type Admin,
   ConfigResourceTypes,
   IncrementalAlterConfigOperationTypes,
   ListOffsetTimestamps,
 } from '@platformatic/kafka';
 import type { KafkaConnection } from './connection.ts';
 import { KafkaError } from './errors.ts';
+import { createProtocolAdmin } from './protocol-admin.ts';
 
 export interface ClusterInfo {
   readonly brokerCount: number;
@@ -136,31 +136,4 @@ export class TopicConfigAdmin {
       );
     }
   }
-}
-
-/**
- * A pure-protocol admin client with the connection's brokers, SASL and TLS
- * settings; `purpose` names it in the client id (e.g. "configs", "lag").
- */
-function createProtocolAdmin(
-  connection: KafkaConnection,
-  purpose: string,
-  options: { timeoutMs?: number; retries?: number } = {},
-): Admin {
-  return new Admin({
-    clientId: `${connection.clientId}-${purpose}`,
-    bootstrapBrokers: [...connection.brokers],
-    ...(options.timeoutMs !== undefined && { timeout: options.timeoutMs }),
-    ...(options.retries !== undefined && { retries: options.retries }),
-    ...(connection.sasl && {
-      sasl: {
-        mechanism: connection.sasl.mechanism,
-        username: connection.sasl.username,
-        password: connection.sasl.password,
-      },
-    }),
-    ...(connection.securityProtocol.endsWith('ssl') && {
-      tls: connection.caLocation ? { ca: readFileSync(connection.caLocation) } : {},
-    }),
-  });
 }

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AgentSpec } from '@paxfleet/events';
 import { testCatalog } from '../testing.ts';
-import { agentAcls, kafkaUser } from './kafka-user.ts';
+import { agentAcls } from '@paxfleet/events/agent-acls';
+import { kafkaUser } from './kafka-user.ts';
 
 const topics = [{ name: 'tasks' }, { name: 'events' }, { name: 'activity' }];
 
@@ -52,8 +53,36 @@ describe('KafkaUser', () => {
         operations: ['Describe', 'Write'],
         host: '*',
       },
+      {
+        resource: { type: 'group', name: 'paxfleet-partition-reader-', patternType: 'prefix' },
+        operations: ['Describe'],
+        host: '*',
+      },
       { resource: { type: 'cluster' }, operations: ['IdempotentWrite'], host: '*' },
     ]);
+  });
+
+  it("in a namespace, names the namespace's topics, group and ids, and its wildcards become the namespace's prefix", () => {
+    const acls = agentAcls(
+      agent({ coordinator: { consumes: ['tasks'], describesAllGroups: true } }),
+      { namespace: 'shadow' },
+    );
+    assert.deepEqual(
+      acls.map(({ resource }) =>
+        resource.type === 'cluster'
+          ? 'cluster'
+          : `${resource.type}:${resource.patternType}:${resource.name}`,
+      ),
+      [
+        'topic:literal:shadow.tasks',
+        'group:literal:shadow.paxfleet-coordinator',
+        'transactionalId:prefix:shadow.paxfleet-coordinator-',
+        'group:prefix:shadow.paxfleet-partition-reader-',
+        'cluster',
+        'group:prefix:shadow.',
+        'topic:prefix:shadow.',
+      ],
+    );
   });
 
   it('lets an agent that describes all groups describe every group and topic', () => {
