@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { isSpanContextValid, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Registry } from 'prom-client';
-import type { Kafka, KafkaConnection } from '@paxfleet/kafka';
+import type { Kafka, KafkaConnection, KafkaError } from '@paxfleet/kafka';
 import {
   ConcurrentProcessor,
   EventProducer,
@@ -89,6 +89,8 @@ export interface AgentDeps {
   readonly leaseMs?: number;
   readonly heartbeatIntervalMs?: number;
   readonly clock?: () => number;
+  /** The broker's ACLs refused the agent's group, a topic or its transactional id: stop the service. */
+  readonly onRefused?: (error: KafkaError) => void;
 }
 
 /** Model calls as CLIENT spans in the workflow's trace. */
@@ -212,6 +214,7 @@ export class AgentRuntime<K extends TopicName> {
       onAssign: () => {
         this.#joined = true;
       },
+      ...(deps.onRefused && { onRefused: deps.onRefused }),
       transform: (record, outbox) => this.#handle(record, outbox),
     });
     const window = deps.budget && new SpendWindow(deps.budget);

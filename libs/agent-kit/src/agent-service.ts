@@ -207,6 +207,7 @@ export function runAgentService<K extends TopicName, C = Record<never, never>>(
         drainTimeoutMs: config.DRAIN_TIMEOUT_MS,
         ...(config.CLAIM_LEASE_MS !== undefined && { leaseMs: config.CLAIM_LEASE_MS }),
         heartbeatIntervalMs: config.HEARTBEAT_INTERVAL_MS,
+        onRefused: (error) => context.fail(error),
       });
       for (const [check, run] of Object.entries(runtime.readiness()))
         context.readiness.add(check, run);

@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from '@paxfleet/kafka';
+import { kafkaUser, notAuthorized, type Kafka, type Producer } from '@paxfleet/kafka';
 import type { EventContext } from './headers.ts';
 import type { TopicName, TopicValues } from './generated/events.ts';
 import {
@@ -75,8 +75,14 @@ export class EventProducer {
     await this.sendRecords([this.record(topic, key, value, context, options)]);
   }
 
+  /** Sends; a write the broker's ACLs refuse rejects with KafkaError KAFKA_NOT_AUTHORIZED. */
   async sendRecords(records: readonly OutgoingRecord[]): Promise<void> {
     if (records.length === 0) return;
-    await this.#producer.sendBatch({ topicMessages: groupByTopic(records) });
+    try {
+      await this.#producer.sendBatch({ topicMessages: groupByTopic(records) });
+    } catch (error) {
+      const topics = [...new Set(records.map((record) => record.topic))].join(', ');
+      throw notAuthorized(error, kafkaUser(this.#options.kafka), `write ${topics}`) ?? error;
+    }
   }
 }

@@ -21,6 +21,7 @@ import {
   type TopicPartition,
 } from './input-records.ts';
 import { DEFAULT_MAX_RECORD_BYTES, type OutgoingRecord } from './records.ts';
+import { Refusal } from './refusals.ts';
 import { withConsumerSpan } from './tracing.ts';
 import {
   commitTransaction,
@@ -102,10 +103,12 @@ export class ExactlyOnceProcessor<K extends TopicName> {
   readonly #lanes: Lane[];
   #consumer: Consumer | undefined;
   #stopping = false;
+  readonly #refusal: Refusal;
 
   constructor(options: ExactlyOnceOptions<K>) {
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
+    this.#refusal = new Refusal(this.#logger, options.onRefused, () => (this.#stopping = true));
     this.#clock = options.clock ?? Date.now;
     this.#maxBatchRecords = positive('maxBatchRecords', options.maxBatchRecords ?? 100);
     this.#maxBatchMs = positive('maxBatchMs', options.maxBatchMs ?? 200);
@@ -137,8 +140,13 @@ export class ExactlyOnceProcessor<K extends TopicName> {
 
   async start(): Promise<void> {
     const { kafka, groupId, topics, registry } = this.#options;
+    const group = registry.physicalId(groupId);
     this.#consumer = kafka.consumer({
-      'group.id': registry.physicalId(groupId),
+      ...this.#refusal.consumerLogger(
+        kafka,
+        `join consumer group ${group} to read ${topics.map((topic) => registry.physicalTopic(topic)).join(', ')}`,
+      ),
+      'group.id': group,
       'enable.auto.commit': false,
       'auto.offset.reset': 'earliest',
       'isolation.level': 'read_committed',

@@ -72,6 +72,7 @@ export {
   type ConcurrentCommit,
   type ConcurrentProcessorOptions,
 } from './concurrent/concurrent-processor.ts';
+export { Refusal } from './refusals.ts';
 export { producerTraceparent, traceContextOf, withConsumerSpan } from './tracing.ts';
 export { TopicReader, type TopicReaderOptions, type TopicRecord } from './topic-reader.ts';
 export {

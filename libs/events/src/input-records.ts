@@ -1,5 +1,5 @@
 import type { Logger } from '@paxfleet/core';
-import type { Kafka, KafkaMessage } from '@paxfleet/kafka';
+import type { Kafka, KafkaError, KafkaMessage } from '@paxfleet/kafka';
 import { EventsError } from './errors.ts';
 import { deadLetterFor, DEAD_LETTER_TOPIC } from './dead-letters.ts';
 import {
@@ -87,6 +87,12 @@ export interface ProcessorOptions<K extends TopicName> {
   readonly onAssign?: (partitions: readonly TopicPartition[]) => void;
   /** Called when partitions are taken away, after what finished of them was committed. */
   readonly onRevoke?: (partitions: readonly TopicPartition[]) => void;
+  /**
+   * The broker's ACLs refused the group, a topic or the transactional id (KafkaError
+   * KAFKA_NOT_AUTHORIZED, naming the user and what it may not do): retrying cannot help, so
+   * the processor stops taking events and the service should stop (default: logged).
+   */
+  readonly onRefused?: (error: KafkaError) => void;
 }
 
 /** What a processor needs to decode its input and encode its outputs. */

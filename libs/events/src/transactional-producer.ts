@@ -1,4 +1,4 @@
-import { KafkaErrors, type Kafka, type Producer } from '@paxfleet/kafka';
+import { KafkaErrors, kafkaUser, notAuthorized, type Kafka, type Producer } from '@paxfleet/kafka';
 import { groupByTopic, type OutgoingRecord } from './records.ts';
 
 export interface TransactionalProducerOptions {
@@ -30,6 +30,12 @@ export async function connectTransactionalProducer(
       return producer;
     } catch (error) {
       await producer.disconnect().catch(() => undefined);
+      const refused = notAuthorized(
+        error,
+        kafkaUser(options.kafka),
+        `use transactional id ${options.transactionalId} (or write idempotently)`,
+      );
+      if (refused) throw refused;
       const message = error instanceof Error ? error.message : String(error);
       if (!COORDINATOR_NOT_READY.test(message) || Date.now() > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, Math.min(100 * 2 ** attempt, 2000)));

@@ -23,7 +23,7 @@ import { bootService } from './boot.ts';
 import { ReadinessRegistry } from './health.ts';
 import type { OpenApiInfo } from './openapi.ts';
 import { createLogger, type ServiceLogger } from './logger.ts';
-import { runService, type ShutdownHook } from './service.ts';
+import { runService, type RunningService, type ShutdownHook } from './service.ts';
 import { serviceConfig, type ServiceConfig } from './service-config.ts';
 
 export interface ServiceProcessOptions<C> {
@@ -66,6 +66,11 @@ export interface ServiceContext<C> {
   readonly onStart: (run: () => unknown) => void;
   /** Runs on SIGTERM, in the order added, before the lag monitor closes. */
   readonly onShutdown: (name: string, run: () => unknown) => void;
+  /**
+   * Stops the service for an error it cannot get past while running (a processor the
+   * broker's ACLs refuse): one line with the code and fix, the shutdown hooks, exit 1.
+   */
+  readonly fail: (error: unknown) => void;
 }
 
 /** What a setup may add to the HTTP side: the service's own routes and their API document. */
@@ -131,6 +136,9 @@ export function runServiceProcess<C>(
       onError: (error) =>
         logger.warn('lag refresh failed', { code: error.code, error: error.message }),
     });
+    // A failure reported during setup or start waits for the service to be running.
+    const running = Promise.withResolvers<RunningService>();
+    const fail = (error: unknown) => void running.promise.then((service) => service.fail(error));
     const starts: (() => unknown)[] = [];
     const shutdowns: ShutdownHook[] = [];
     const extra = await setup({
@@ -144,6 +152,7 @@ export function runServiceProcess<C>(
       lag,
       onStart: (run) => starts.push(run),
       onShutdown: (name, run) => shutdowns.push({ name, run }),
+      fail,
     });
     const app = await buildService({
       config,
@@ -153,15 +162,17 @@ export function runServiceProcess<C>(
       ...(extra?.routes && { routes: extra.routes }),
       ...(extra?.openapi && { openapi: extra.openapi }),
     });
-    await runService(app, {
-      host: config.HOST,
-      port: config.PORT,
-      logger,
-      start: async (signal) => {
-        await waitForBroker(connection, { signal, logger });
-        for (const run of starts) await run();
-      },
-      onShutdown: [...shutdowns, { name: 'lag monitor', run: () => lag.close() }],
-    });
+    running.resolve(
+      await runService(app, {
+        host: config.HOST,
+        port: config.PORT,
+        logger,
+        start: async (signal) => {
+          await waitForBroker(connection, { signal, logger });
+          for (const run of starts) await run();
+        },
+        onShutdown: [...shutdowns, { name: 'lag monitor', run: () => lag.close() }],
+      }),
+    );
   });
 }

@@ -44,6 +44,11 @@ export interface RunningService {
   readonly started: Promise<boolean>;
   /** Drains, runs the hooks, closes the server, exits; resolves with the exit code. Idempotent. */
   shutdown(reason?: string): Promise<number>;
+  /**
+   * Stops a service that cannot go on (the broker's ACLs refuse it): one line with the
+   * error's code and fix, as a failed start has, then the shutdown, exit 1.
+   */
+  fail(error: unknown): Promise<number>;
 }
 
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 25_000;
@@ -192,5 +197,10 @@ export async function runService(
     return running;
   })();
 
-  return { url, port, started, shutdown: (reason) => shutdown(reason) };
+  const fail = (error: unknown): Promise<number> => {
+    if (!stopping) logger.error('cannot go on', startFailureFields(error));
+    return shutdown('failed', true);
+  };
+
+  return { url, port, started, shutdown: (reason) => shutdown(reason), fail };
 }

@@ -8,13 +8,14 @@ import {
   type ArchivedRecord,
 } from '@paxfleet/archive';
 import type { Logger } from '@paxfleet/core';
-import type { BlobStore, EventRegistry } from '@paxfleet/events';
+import { Refusal, type BlobStore, type EventRegistry } from '@paxfleet/events';
 import {
   ASSIGN_PARTITIONS,
   REVOKE_PARTITIONS,
   type Consumer,
   type EachBatchPayload,
   type Kafka,
+  type KafkaError,
   type KafkaMessage,
 } from '@paxfleet/kafka';
 import { PartitionBuffer } from './partition-buffer.ts';
@@ -37,6 +38,8 @@ export interface ArchiverOptions {
   readonly flushMs: number;
   readonly metrics: Registry;
   readonly logger: Logger;
+  /** The broker's ACLs refused its group or a topic: it stops taking records; the service should stop. */
+  readonly onRefused?: (error: KafkaError) => void;
 }
 
 type TopicPartition = { topic: string; partition: number };
@@ -121,9 +124,19 @@ export class Archiver {
   }
 
   async start(): Promise<void> {
-    const { registry } = this.#options;
-    const consumer = this.#options.kafka.consumer({
-      'group.id': registry.physicalId(this.#options.groupId),
+    const { registry, kafka } = this.#options;
+    const group = registry.physicalId(this.#options.groupId);
+    const refusal = new Refusal(this.#options.logger, this.#options.onRefused, () =>
+      this.#consumer?.pause(
+        this.#options.topics.map((topic) => ({ topic: registry.physicalTopic(topic) })),
+      ),
+    );
+    const consumer = kafka.consumer({
+      ...refusal.consumerLogger(
+        kafka,
+        `join consumer group ${group} to read ${this.#options.topics.map((topic) => registry.physicalTopic(topic)).join(', ')}`,
+      ),
+      'group.id': group,
       'enable.auto.commit': false,
       'auto.offset.reset': 'earliest',
       'isolation.level': 'read_committed',

@@ -14,7 +14,7 @@ await runServiceProcess(
     config: archiverServiceConfig,
     lag: { groups: [declared.group] },
   },
-  ({ config, logger, kafka, registry, metrics, readiness, onStart, onShutdown }) => {
+  ({ config, logger, kafka, registry, metrics, readiness, onStart, onShutdown, fail }) => {
     const store = archiveStore(blobStoreFromConfig(config), config.ARCHIVE_DIR);
     const archiver = new Archiver({
       kafka,
@@ -26,6 +26,7 @@ await runServiceProcess(
       flushMs: config.ARCHIVE_FLUSH_MS,
       metrics,
       logger,
+      onRefused: fail,
     });
     readiness.add('archive group', () => archiver.joined || 'not joined');
     onStart(async () => {

@@ -2,6 +2,8 @@ import type { Logger } from '@paxfleet/core';
 import {
   ASSIGN_PARTITIONS,
   KafkaErrors,
+  kafkaUser,
+  notAuthorized,
   REVOKE_PARTITIONS,
   sendOffsetsWithMetadata,
   type Consumer,
@@ -24,6 +26,7 @@ import {
   type TopicPartition,
 } from '../input-records.ts';
 import { DEFAULT_MAX_RECORD_BYTES, type OutgoingRecord } from '../records.ts';
+import { Refusal } from '../refusals.ts';
 import { withConsumerSpan } from '../tracing.ts';
 import {
   commitTransaction,
@@ -101,6 +104,7 @@ export class ConcurrentProcessor<K extends TopicName> {
   #ready: Completion[] = [];
   #committing: Promise<void> | undefined;
   readonly #stopping = new AbortController();
+  readonly #refusal: Refusal;
   #consumer: Consumer | undefined;
   #producer: Producer | undefined;
   #paused = false;
@@ -108,6 +112,7 @@ export class ConcurrentProcessor<K extends TopicName> {
   constructor(options: ConcurrentProcessorOptions<K>) {
     this.#options = options;
     this.#logger = options.logger ?? silentLogger;
+    this.#refusal = new Refusal(this.#logger, options.onRefused, () => this.#stopping.abort());
     this.#maxAttempts = positive('maxAttempts', options.maxAttempts ?? 3);
     this.#maxAhead = positive('maxAhead', options.maxAhead ?? 16_384);
     // 0 is allowed: leave every in-flight event to the next owner at once.
@@ -199,8 +204,13 @@ export class ConcurrentProcessor<K extends TopicName> {
 
   async start(): Promise<void> {
     const { kafka, groupId, topics, registry } = this.#options;
+    const group = registry.physicalId(groupId);
     this.#consumer = kafka.consumer({
-      'group.id': registry.physicalId(groupId),
+      ...this.#refusal.consumerLogger(
+        kafka,
+        `join consumer group ${group} to read ${topics.map((topic) => registry.physicalTopic(topic)).join(', ')}`,
+      ),
+      'group.id': group,
       'enable.auto.commit': false,
       'auto.offset.reset': 'earliest',
       'isolation.level': 'read_committed',
@@ -452,6 +462,15 @@ export class ConcurrentProcessor<K extends TopicName> {
    * Events the committed offsets show as done are done; the rest are committed again.
    */
   async #recover(error: unknown, batch: Completion[]): Promise<void> {
+    const refused = notAuthorized(
+      error,
+      kafkaUser(this.#options.kafka),
+      `write ${[...new Set(batch.flatMap((completion) => completion.outputs.map((output) => output.topic)))].join(', ')} or commit offsets of group ${this.#options.registry.physicalId(this.#options.groupId)} in a transaction`,
+    );
+    if (refused) {
+      this.#refusal.report(refused);
+      return;
+    }
     const recovered = await recoverProducer(this.#producer as Producer, error, () =>
       this.#connectProducer(),
     );
