@@ -3,7 +3,7 @@
 // test/src/acl.int.spec.ts creates it on the test broker, so the test proves the manifests.
 import {
   namespaced,
-  PARTITION_READER_GROUP_PREFIX,
+  UNJOINED_GROUP_PREFIX,
   type Acl,
   type AclOperation,
   type AclResource,
@@ -68,14 +68,12 @@ export function agentAcls(agent: AgentSpec, options: { namespace?: string } = {}
       'Write',
     ]),
   );
-  // Its readers outside any group (claims, budget window, log head, dashboard) name a
-  // group they never join, whose coordinator librdkafka still looks up: Describe only, so
-  // no agent can join or commit to one. The prefix is the fleet's, not the agent's: a
-  // reader's group holds nothing to see.
+  // Its readers outside any group (claims, budget window, log head, dashboard) and its lag
+  // monitor name a group they never join, whose coordinator librdkafka still looks up:
+  // Describe only, so no agent can join or commit to one. The prefix is the fleet's, not
+  // the agent's: such a group holds nothing to see.
   acls.push(
-    acl({ type: 'group', name: name(PARTITION_READER_GROUP_PREFIX), patternType: 'prefix' }, [
-      'Describe',
-    ]),
+    acl({ type: 'group', name: name(UNJOINED_GROUP_PREFIX), patternType: 'prefix' }, ['Describe']),
   );
   acls.push(acl({ type: 'cluster' }, ['IdempotentWrite']));
   if (agent.describesAllGroups) {

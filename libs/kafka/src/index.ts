@@ -36,12 +36,12 @@ export {
 export { checkNamespace, namespaced, NAMESPACE_PATTERN, withoutNamespace } from './namespace.ts';
 export {
   isUnknownTopic,
-  PARTITION_READER_GROUP_PREFIX,
   PartitionReader,
   type PartitionReaderOptions,
   type PartitionRecord,
   type PartitionStart,
   type StartPosition,
 } from './partition-reader.ts';
+export { UNJOINED_GROUP_PREFIX, unjoinedGroup } from './unjoined-group.ts';
 export { sendOffsetsWithMetadata, type OffsetWithMetadata } from './transactions.ts';
 export { waitForBroker, type WaitForBrokerOptions } from './broker-wait.ts';

@@ -13,7 +13,7 @@ import type {
 import { connectionUser, notAuthorized } from './authorization.ts';
 import { librdkafkaProperties, type KafkaConnection } from './connection.ts';
 import { KafkaError } from './errors.ts';
-import { namespaced } from './namespace.ts';
+import { unjoinedGroup } from './unjoined-group.ts';
 
 const { KafkaConsumer: LibrdkafkaConsumer, CODES } = kafkaJavascript;
 
@@ -55,13 +55,6 @@ export interface PartitionReaderOptions {
   /** Errors no promise carries: read errors while following, connection trouble. Must not throw. */
   readonly onError?: (error: KafkaError) => void;
 }
-
-/**
- * The start of every reader's group id (then a random UUID). librdkafka's consumer insists
- * on a group id; a reader's is never joined or committed to, but the consumer still looks up
- * its coordinator (FindCoordinator: Describe on the group), so ACLs name this prefix.
- */
-export const PARTITION_READER_GROUP_PREFIX = 'paxfleet-partition-reader-';
 
 const BATCH_SIZE = 500;
 /** How long one consume call waits for a first record; close() waits at most this long for it. */
@@ -121,10 +114,8 @@ export class PartitionReader {
   constructor(connection: KafkaConnection, options: PartitionReaderOptions = {}) {
     this.#onError = options.onError;
     this.#user = connectionUser(connection);
-    this.#groupId = namespaced(
-      options.namespace,
-      `${PARTITION_READER_GROUP_PREFIX}${randomUUID()}`,
-    );
+    // Never joined or committed to (see unjoinedGroup).
+    this.#groupId = unjoinedGroup(options.namespace, `reader-${randomUUID()}`);
     this.#consumer = new LibrdkafkaConsumer(
       {
         ...librdkafkaProperties(connection),

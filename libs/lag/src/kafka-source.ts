@@ -1,7 +1,7 @@
 import {
   createKafka,
   IsolationLevel,
-  namespaced,
+  unjoinedGroup,
   type Admin,
   type Consumer,
   type KafkaConnection,
@@ -44,7 +44,7 @@ export interface KafkaLagSourceOptions {
  * The cluster through one admin client (groups, committed and last stable offsets) and a
  * FirstRecordReader (record timestamps).
  *
- * The admin rides on a consumer that never subscribes (group `<clientId>-lag`, so it
+ * The admin rides on a consumer that never subscribes (an unjoined group, `paxfleet-unjoined-lag-<clientId>`, so it
  * joins nothing): a standalone librdkafka admin client segfaults the process when the
  * broker answers a ListConsumerGroupOffsets with a coordinator error (NOT_COORDINATOR
  * and the like, e.g. for a group the cluster has not seen yet, or while a broker
@@ -63,7 +63,7 @@ export class KafkaLagSource implements LagSource {
 
   constructor(connection: KafkaConnection, options: KafkaLagSourceOptions = {}) {
     this.#anchor = createKafka(connection).consumer({
-      'group.id': namespaced(options.namespace, `${connection.clientId}-lag`),
+      'group.id': unjoinedGroup(options.namespace, `lag-${connection.clientId}`),
       'client.id': `${connection.clientId}-lag`,
       'enable.auto.commit': false,
     });

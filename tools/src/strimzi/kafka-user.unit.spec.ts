@@ -54,7 +54,7 @@ describe('KafkaUser', () => {
         host: '*',
       },
       {
-        resource: { type: 'group', name: 'paxfleet-partition-reader-', patternType: 'prefix' },
+        resource: { type: 'group', name: 'paxfleet-unjoined-', patternType: 'prefix' },
         operations: ['Describe'],
         host: '*',
       },
@@ -77,7 +77,7 @@ describe('KafkaUser', () => {
         'topic:literal:shadow.tasks',
         'group:literal:shadow.paxfleet-coordinator',
         'transactionalId:prefix:shadow.paxfleet-coordinator-',
-        'group:prefix:shadow.paxfleet-partition-reader-',
+        'group:prefix:shadow.paxfleet-unjoined-',
         'cluster',
         'group:prefix:shadow.',
         'topic:prefix:shadow.',
