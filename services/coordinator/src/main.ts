@@ -30,6 +30,7 @@ await runServiceProcess(
     metrics,
     readiness,
     lag,
+    fail,
     onStart,
     onShutdown,
   }) => {
@@ -63,6 +64,7 @@ await runServiceProcess(
       metrics: new ClaimMetrics(metrics),
       sweepIntervalMs: config.LEASE_SWEEP_INTERVAL_MS,
       logger,
+      onRefused: fail,
     });
     const router = new TaskRouter({
       routes: taskRoutes(events.catalog),

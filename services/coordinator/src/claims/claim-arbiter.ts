@@ -1,5 +1,5 @@
 import type { Logger } from '@paxfleet/core';
-import type { Kafka, KafkaConnection } from '@paxfleet/kafka';
+import type { Kafka, KafkaConnection, KafkaError } from '@paxfleet/kafka';
 import {
   EventProducer,
   ExactlyOnceProcessor,
@@ -27,6 +27,8 @@ export interface ClaimArbiterOptions {
   readonly sweepIntervalMs?: number;
   readonly logger?: Logger;
   readonly clock?: () => number;
+  /** The broker's ACLs refused its group or topic: it stops deciding; the service should stop. */
+  readonly onRefused?: (error: KafkaError) => void;
 }
 
 const AGENT = 'coordinator';
@@ -88,6 +90,7 @@ export class ClaimArbiter {
       // task: no partition's decisions wait behind another's commit.
       lanes: options.registry.topic(this.#requests).partitions,
       ...(options.logger && { logger: options.logger }),
+      ...(options.onRefused && { onRefused: options.onRefused }),
       transform: (record, outbox) => this.#decide(record, outbox),
       onAssign: () => {
         this.#assigned = true;
