@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { buildService } from './app.ts';
 import { loadConfig } from '@paxfleet/core';
+import { KafkaError } from '@paxfleet/kafka';
 import { serviceConfig } from './service-config.ts';
 import { ServiceError } from './errors.ts';
 import { runService } from './service.ts';
@@ -170,6 +171,29 @@ describe('runService', () => {
     const failure = logs.entries().find((entry) => entry.message === 'start failed');
     assert.equal(failure?.error, 'transactional id fenced');
     assert.equal(failure?.code, 'SERVICE_START_FAILED');
+  });
+
+  it('fail() once running: one line with the code and fix, the hooks, exit 1', async () => {
+    const { app, logs } = await testService();
+    const exits: number[] = [];
+    const ran: string[] = [];
+    const running = await runService(app, {
+      port: 0,
+      signals: [],
+      exit: (code) => exits.push(code),
+      start: () => Promise.resolve(),
+      onShutdown: [{ name: 'processor', run: () => void ran.push('processor') }],
+    });
+    assert.equal(await running.started, true);
+    const refused = new KafkaError('KAFKA_NOT_AUTHORIZED', 'User:x may not join consumer group g', {
+      details: { fix: 'give the user the ACL' },
+    });
+    assert.equal(await running.fail(refused), 1);
+    assert.deepEqual(exits, [1]);
+    assert.deepEqual(ran, ['processor'], 'what finished is still drained');
+    const line = logs.entries().find((entry) => entry.message === 'cannot go on');
+    assert.equal(line?.code, 'KAFKA_NOT_AUTHORIZED');
+    assert.equal(line?.fix, 'give the user the ACL');
   });
 
   it('shuts down on its signal, and a second signal kills it at once', async () => {
