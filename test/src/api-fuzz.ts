@@ -68,7 +68,8 @@ try {
       join(workDir, 'report'),
       '--no-color',
     ],
-    { stdio: 'inherit', env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false' } },
+    // Its own directory: Schemathesis leaves a .schemathesis/ cache where it runs.
+    { cwd: workDir, stdio: 'inherit', env: { ...process.env, SCHEMATHESIS_TELEMETRY: 'false' } },
   );
   const [exit] = (await once(child, 'exit')) as [number | null];
   code = exit ?? 1;
