@@ -14,6 +14,7 @@ import type { ServiceLogger } from './logger.ts';
 import { metricsPlugin } from './metrics.ts';
 import { routeMethods } from './route-methods.ts';
 import type { OpenApiInfo } from './openapi.ts';
+import { registerApiAuth, type ApiAuthOptions } from './api-auth.ts';
 
 export interface BuildServiceOptions {
   readonly config: ServiceConfig;
@@ -29,8 +30,12 @@ export interface BuildServiceOptions {
    * Its modules are loaded only then: a service without an API to describe does not carry them.
    */
   readonly openapi?: OpenApiInfo;
-  /** Largest accepted request body in bytes (Fastify's 1 MiB when not given). */
-  readonly bodyLimit?: number;
+  /**
+   * A service with an API (see apiConfig): every route but the probes and the API document
+   * guarded by API_AUTH and API_READ_AUTH, and bodies up to API_BODY_LIMIT_BYTES.
+   * Without it, bodies up to Fastify's 1 MiB and nothing guarded: a service with only probes.
+   */
+  readonly api?: ApiAuthOptions & { readonly bodyLimit: number };
 }
 
 declare module 'fastify' {
@@ -81,7 +86,7 @@ export async function buildService(options: BuildServiceOptions): Promise<Fastif
     // path parameter typed other than string would need coercion of its own.)
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
     schemaErrorFormatter: validationMessage,
-    ...(options.bodyLimit === undefined ? {} : { bodyLimit: options.bodyLimit }),
+    ...(options.api && { bodyLimit: options.api.bodyLimit }),
   });
   app.decorate('logger', logger);
   app.decorate('serviceConfig', config);
@@ -101,11 +106,19 @@ export async function buildService(options: BuildServiceOptions): Promise<Fastif
       };
       return reply.code(status).send(body);
     }
-    const body: ErrorBody = {
-      error: reason(status),
-      code: code ?? `HTTP_${status}`,
-      message: error instanceof HttpError ? error.reason : error.message,
-    };
+    if (error instanceof HttpError) reply.headers(error.headers);
+    const body: ErrorBody =
+      code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+        ? {
+            error: reason(status),
+            code: 'BODY_TOO_LARGE',
+            message: `the request body is larger than ${options.api?.bodyLimit ?? 1024 * 1024} bytes${options.api ? ' (API_BODY_LIMIT_BYTES)' : ''}`,
+          }
+        : {
+            error: reason(status),
+            code: code ?? `HTTP_${status}`,
+            message: error instanceof HttpError ? error.reason : error.message,
+          };
     return reply.code(status).send(body);
   });
 
@@ -149,6 +162,8 @@ export async function buildService(options: BuildServiceOptions): Promise<Fastif
     next();
   });
 
+  // Before any route, so each route's schema says how it is guarded when the document is made.
+  if (options.api) registerApiAuth(app, options.api);
   if (options.openapi) {
     const { registerOpenApi } = await import('./openapi.ts');
     await registerOpenApi(app, options.openapi);

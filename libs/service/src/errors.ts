@@ -21,10 +21,18 @@ export class HttpError extends CodedError {
   readonly statusCode: number;
   /** What is wrong, for the body's message (the error's own message starts with the code). */
   readonly reason: string;
+  /** Headers the answer carries (WWW-Authenticate of a 401). */
+  readonly headers: Readonly<Record<string, string>>;
 
-  constructor(statusCode: number, code: string, reason: string) {
+  constructor(
+    statusCode: number,
+    code: string,
+    reason: string,
+    headers: Readonly<Record<string, string>> = {},
+  ) {
     super(code, reason);
     this.statusCode = statusCode;
     this.reason = reason;
+    this.headers = headers;
   }
 }

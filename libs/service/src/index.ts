@@ -31,6 +31,24 @@ export {
 export { metricsPlugin, type MetricsPluginOptions } from './metrics.ts';
 export { buildService, type BuildServiceOptions } from './app.ts';
 export {
+  API_AUTH_MODES,
+  apiAccess,
+  apiConfig,
+  isLoopback,
+  type ApiAccess,
+  type ApiAuthMode,
+  type ApiConfig,
+} from './api-config.ts';
+export {
+  BEARER_SCHEME,
+  cookieValue,
+  credentialOf,
+  registerApiAuth,
+  tokenMatcher,
+  type ApiAuthOptions,
+  type Credential,
+} from './api-auth.ts';
+export {
   DOCS_PREFIX,
   ErrorBodySchema,
   OPENAPI_PATH,

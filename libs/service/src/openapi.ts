@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import swagger, { type SwaggerTransformObject } from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import { BEARER_SCHEME } from './api-auth.ts';
 import { DOCS_PREFIX, OPENAPI_PATH } from './http-schemas.ts';
 
 /**
@@ -58,6 +59,16 @@ export async function registerOpenApi(app: FastifyInstance, info: OpenApiInfo): 
     openapi: {
       openapi: '3.1.0',
       info: { title: info.title, version: info.version, description: info.description },
+      // The routes that ask for a token name it in their `security` (see registerApiAuth).
+      components: {
+        securitySchemes: {
+          [BEARER_SCHEME]: {
+            type: 'http',
+            scheme: 'bearer',
+            description: "One of the service's API_TOKENS, as `Authorization: Bearer <token>`.",
+          },
+        },
+      },
     },
     transformObject: (document) => withLinks(document, info.links ?? []),
   });

@@ -22,6 +22,8 @@ import { buildService } from './app.ts';
 import { bootService } from './boot.ts';
 import { ReadinessRegistry } from './health.ts';
 import type { OpenApiInfo } from './openapi.ts';
+import type { ApiAuthOptions } from './api-auth.ts';
+import { apiAccess, type ApiConfig } from './api-config.ts';
 import { createLogger, type ServiceLogger } from './logger.ts';
 import { runService, type RunningService, type ShutdownHook } from './service.ts';
 import { serviceConfig, type ServiceConfig } from './service-config.ts';
@@ -78,6 +80,11 @@ export interface ServiceSetup {
   readonly routes?: (app: FastifyInstance) => void | Promise<void>;
   /** Serve /openapi.json and /docs, describing every route (see buildService). */
   readonly openapi?: OpenApiInfo;
+  /**
+   * The service takes requests beyond its probes: its configuration composes apiConfig,
+   * and API_AUTH, API_READ_AUTH and API_BODY_LIMIT_BYTES guard its routes.
+   */
+  readonly api?: Omit<ApiAuthOptions, 'access'> & { readonly config: ApiConfig };
 }
 
 /** Every variable a service process reads: every service's, Kafka's and its own. */
@@ -161,6 +168,7 @@ export function runServiceProcess<C>(
       readiness,
       ...(extra?.routes && { routes: extra.routes }),
       ...(extra?.openapi && { openapi: extra.openapi }),
+      ...(extra?.api && { api: httpApi(extra.api, config.HOST, logger) }),
     });
     running.resolve(
       await runService(app, {
@@ -175,4 +183,21 @@ export function runServiceProcess<C>(
       }),
     );
   });
+}
+
+/** The guard a service's API configuration asks for, said once in the log as the service starts. */
+function httpApi(
+  api: NonNullable<ServiceSetup['api']>,
+  host: string,
+  logger: ServiceLogger,
+): ApiAuthOptions & { readonly bodyLimit: number } {
+  const { config, ...options } = api;
+  const access = apiAccess({ ...config, HOST: host });
+  logger.info('HTTP API access', {
+    writes: access.write,
+    reads: access.read,
+    tokens: access.tokens.length,
+    body_limit_bytes: config.API_BODY_LIMIT_BYTES,
+  });
+  return { ...options, access, bodyLimit: config.API_BODY_LIMIT_BYTES };
 }

@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { configFragment, type ConfigOf } from '@paxfleet/core';
+import { composeConfig, configFragment, type ConfigOf } from '@paxfleet/core';
+import { apiConfig } from '@paxfleet/service';
 
 /** The coordinator's own variables: how it decides claims, when it refuses tasks, what workflows it shows. */
 export const coordinatorConfig = configFragment('Coordinator', {
@@ -44,4 +45,7 @@ export const coordinatorConfig = configFragment('Coordinator', {
   }),
 });
 
-export type CoordinatorConfig = ConfigOf<typeof coordinatorConfig>;
+/** Everything the coordinator reads besides every service's variables: who may call its API, and its own. */
+export const coordinatorServiceConfig = composeConfig('coordinator', apiConfig, coordinatorConfig);
+
+export type CoordinatorConfig = ConfigOf<typeof coordinatorServiceConfig>;

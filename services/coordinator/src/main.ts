@@ -5,7 +5,7 @@ import { coordinatorApiInfo } from './http/schemas.ts';
 import { ClaimArbiter } from './claims/claim-arbiter.ts';
 import { ClaimBoard } from './claims/claim-board.ts';
 import { ClaimMetrics } from './claims/claim-metrics.ts';
-import { coordinatorConfig } from './config.ts';
+import { coordinatorServiceConfig } from './config.ts';
 import { taskRoutes } from './routing/task-routes.ts';
 import { TaskRouter } from './routing/task-router.ts';
 import { WorkflowBook } from './workflows/workflow-book.ts';
@@ -17,7 +17,7 @@ await runServiceProcess(
   {
     name: 'coordinator',
     port: declared.port,
-    config: coordinatorConfig,
+    config: coordinatorServiceConfig,
     // The whole fleet's lag in one scrape, and the backlog that backpressure reads.
     lag: { groups: 'all', endOffsetTopics: ['dead-letters'] },
   },
@@ -99,6 +99,7 @@ await runServiceProcess(
     return {
       routes: coordinatorRoutes({ router, board, workflows }),
       openapi: coordinatorApiInfo(events.catalog),
+      api: { config },
     };
   },
 );

@@ -4,11 +4,11 @@ import type { ServerResponse } from 'node:http';
 import { describe, it } from 'node:test';
 import { Registry } from 'prom-client';
 import { eventRegistry, type ClaimRecord, type Progress } from '@paxfleet/events';
-import { buildService, silentLogger } from '@paxfleet/service';
+import { buildService, silentLogger, tokenMatcher } from '@paxfleet/service';
 import { FleetState, type SeenRecord } from './fleet-state.ts';
 import { LiveHub } from './live.ts';
 import { dashboardRoutes } from './routes.ts';
-import { TOKEN_COOKIE } from './auth.ts';
+import { DASHBOARD_API, TOKEN_COOKIE } from './auth.ts';
 
 const catalog = eventRegistry().catalog;
 let offset = 0;
@@ -153,10 +153,17 @@ async function dashboard(options: { token?: string; state?: FleetState } = {}) {
     },
     logger: silentLogger,
     registry: new Registry(),
+    ...(options.token && {
+      api: {
+        access: { write: 'loopback', read: 'token', tokens: [options.token] },
+        bodyLimit: 65_536,
+        ...DASHBOARD_API,
+      },
+    }),
     routes: dashboardRoutes({
       state,
       hub,
-      ...(options.token && { token: options.token }),
+      ...(options.token && { signIn: tokenMatcher([options.token]) }),
       jaegerUrl: 'http://jaeger.test',
       groupOf: (agent) => agent.group,
       readWorkflow: () => Promise.resolve({ entries: [], bodies: new Map() }),
@@ -230,13 +237,14 @@ describe('dashboard routes', () => {
     const { app } = await dashboard({ token });
     const none = await app.inject({ url: '/fleet' });
     assert.equal(none.statusCode, 401);
-    assert.equal(none.headers['www-authenticate'], 'Bearer realm="paxfleet dashboard"');
-    assert.equal(none.json<{ code: string }>().code, 'DASHBOARD_TOKEN_REQUIRED');
+    assert.equal(none.headers['www-authenticate'], 'Bearer realm="paxfleet"');
+    assert.equal(none.json<{ code: string }>().code, 'AUTH_REQUIRED');
+    assert.match(none.json<{ message: string }>().message, /or sign in at \/login$/);
     const wrong = await app.inject({ url: '/fleet', headers: { authorization: 'Bearer nope' } });
-    assert.equal(wrong.json<{ code: string }>().code, 'DASHBOARD_TOKEN_INVALID');
+    assert.equal(wrong.json<{ code: string }>().code, 'AUTH_INVALID');
     assert.equal(
       (await app.inject({ url: '/fleet', headers: { authorization: 'Basic x' } })).statusCode,
-      400,
+      401,
     );
     assert.equal(
       (await app.inject({ url: '/fleet', headers: { authorization: `Bearer ${token}` } }))

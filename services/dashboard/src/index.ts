@@ -1,10 +1,5 @@
-export { cookieValue, credentialOf, safeNext, sameToken, TOKEN_COOKIE } from './auth.ts';
-export {
-  dashboardConfig,
-  dashboardServiceConfig,
-  isLoopback,
-  type DashboardConfig,
-} from './config.ts';
+export { safeNext, TOKEN_COOKIE } from './auth.ts';
+export { dashboardConfig, dashboardServiceConfig, type DashboardConfig } from './config.ts';
 export { FleetState, type SeenRecord, type WorkflowSummary } from './fleet-state.ts';
 export { html, escapeHtml, Html } from './html.ts';
 export { CONSUMER_LAGGING, PROGRESS_SILENT_AFTER_MS, groupLags } from './lag-alerts.ts';

@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { blobStoreFromConfig, bodiesFromConfig } from '@paxfleet/agent-kit';
 import { archiveStore } from '@paxfleet/archive';
 import { eventRegistry, type TopicName } from '@paxfleet/events';
-import { runServiceProcess } from '@paxfleet/service';
+import { apiAccess, runServiceProcess, tokenMatcher } from '@paxfleet/service';
+import { DASHBOARD_API } from './auth.ts';
 import { dashboardServiceConfig } from './config.ts';
 import { TopicFeed } from './feed.ts';
 import { FleetState } from './fleet-state.ts';
@@ -28,6 +29,7 @@ await runServiceProcess(
     lag: { groups, endOffsetTopics: catalog.topics.map((topic) => topic.name) },
   },
   ({ config, logger, connection, registry, readiness, lag, onStart, onShutdown }) => {
+    const access = apiAccess(config);
     const state = new FleetState({
       catalog: registry.catalog,
       maxRecordsPerTopic: config.DASHBOARD_MAX_RECORDS,
@@ -89,7 +91,6 @@ await runServiceProcess(
       lagTimer = setInterval(() => void measureLag(), config.DASHBOARD_LAG_INTERVAL_MS);
       logger.info('dashboard serving', {
         url: `http://${config.HOST}:${config.PORT}/fleet`,
-        auth: config.DASHBOARD_TOKEN ? 'bearer token' : 'none (loopback only)',
         history_ms: config.DASHBOARD_HISTORY_MS,
       });
     });
@@ -101,7 +102,7 @@ await runServiceProcess(
       routes: dashboardRoutes({
         state,
         hub,
-        ...(config.DASHBOARD_TOKEN !== undefined && { token: config.DASHBOARD_TOKEN }),
+        ...(access.read === 'token' && { signIn: tokenMatcher(access.tokens) }),
         ...(config.DASHBOARD_JAEGER_URL !== undefined && {
           jaegerUrl: config.DASHBOARD_JAEGER_URL,
         }),
@@ -110,6 +111,7 @@ await runServiceProcess(
         topicEnds: () => ends,
         assets: { css: asset('dashboard.css'), js: asset('dashboard.js') },
       }),
+      api: { config, ...DASHBOARD_API },
     };
   },
 );

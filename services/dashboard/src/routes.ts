@@ -1,7 +1,8 @@
+import { STATUS_CODES } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AgentSpec } from '@paxfleet/events';
 import { HttpError, type ErrorBody } from '@paxfleet/service';
-import { credentialOf, safeNext, sameToken, TOKEN_COOKIE } from './auth.ts';
+import { safeNext, TOKEN_COOKIE } from './auth.ts';
 import { WORKFLOW_STATUSES, type FleetState } from './fleet-state.ts';
 import { html, type Html } from './html.ts';
 import type { LiveHub } from './live.ts';
@@ -26,8 +27,11 @@ export interface DashboardAssets {
 export interface DashboardDeps {
   readonly state: FleetState;
   readonly hub: LiveHub;
-  /** When set, every page, stream and the login form ask for it. */
-  readonly token?: string;
+  /**
+   * When the pages ask for a token (API_READ_AUTH=token): whether one given to /login is
+   * one of API_TOKENS. The guard itself is the service's (see DASHBOARD_API).
+   */
+  readonly signIn?: (token: string) => boolean;
   readonly jaegerUrl?: string;
   /** The consumer group whose lag is an agent's, as the state's lag rows name it. */
   readonly groupOf: (agent: AgentSpec) => string;
@@ -107,7 +111,7 @@ function loginPage(next: string, problem?: string): Html {
             html`${problem ? html`<p class="error" role="alert">${problem}</p>` : ''}
               <form class="login" method="post" action="/login">
                 <p>
-                  This dashboard asks for its bearer token (<code>DASHBOARD_TOKEN</code>). Signing
+                  This dashboard asks for a bearer token (one of <code>API_TOKENS</code>). Signing
                   in keeps it in an HttpOnly cookie for this site; tools can send
                   <code>Authorization: Bearer &lt;token&gt;</code> instead.
                 </p>
@@ -134,7 +138,7 @@ function loginPage(next: string, problem?: string): Html {
 /**
  * The dashboard's routes: the five pages and the workflow page, each at a stable URL and
  * complete without JavaScript; /live/<page> streams the same page's regions as they change
- * (Server-Sent Events); /static/ the stylesheet and script; /login when a token is set.
+ * (Server-Sent Events); /static/ the stylesheet and script; /login when the pages ask for a token.
  * Everything is read-only (GET), except the login form.
  */
 export function dashboardRoutes(deps: DashboardDeps) {
@@ -245,6 +249,16 @@ export function dashboardRoutes(deps: DashboardDeps) {
           path: request.url.split('?')[0],
           err: error,
         });
+      if (error instanceof HttpError) reply.headers(error.headers);
+      // A browser asked for its token signs in, and comes back to the page it asked for.
+      if (status === 401 && wantsHtml(request) && !request.url.startsWith('/live/'))
+        return reply
+          .code(status)
+          .type('text/html; charset=utf-8')
+          .send(
+            loginPage(safeNext(request.url), error.code === 'AUTH_REQUIRED' ? undefined : message)
+              .text,
+          );
       if (wantsHtml(request))
         return reply
           .code(status)
@@ -257,52 +271,14 @@ export function dashboardRoutes(deps: DashboardDeps) {
             ).text,
           );
       const body: ErrorBody = {
-        error:
-          status === 404 ? 'Not Found' : status >= 500 ? 'Internal Server Error' : 'Bad Request',
+        error: STATUS_CODES[status] ?? 'Error',
         code: status >= 500 ? 'INTERNAL_ERROR' : (error.code ?? `HTTP_${status}`),
         message,
       };
       return reply.code(status).send(body);
     });
 
-    const token = deps.token;
-    if (token !== undefined) {
-      app.addHook('onRequest', async (request, reply) => {
-        const path = request.url.split('?')[0] ?? '';
-        if (path === '/login' || path.startsWith('/static/')) return;
-        const credential = credentialOf(request.headers);
-        if (credential.kind === 'token' && sameToken(credential.token, token)) return;
-        const [code, message] =
-          credential.kind === 'malformed'
-            ? ['DASHBOARD_AUTH_MALFORMED', credential.problem]
-            : credential.kind === 'token'
-              ? [
-                  'DASHBOARD_TOKEN_INVALID',
-                  `the ${credential.from === 'header' ? 'bearer token' : 'signed-in token'} is not the dashboard's (DASHBOARD_TOKEN)`,
-                ]
-              : [
-                  'DASHBOARD_TOKEN_REQUIRED',
-                  'this dashboard needs its bearer token: send Authorization: Bearer <DASHBOARD_TOKEN>, or sign in at /login',
-                ];
-        const status = credential.kind === 'malformed' ? 400 : 401;
-        reply.header('www-authenticate', 'Bearer realm="paxfleet dashboard"');
-        if (wantsHtml(request) && !path.startsWith('/live/'))
-          return reply
-            .code(status)
-            .type('text/html; charset=utf-8')
-            .send(
-              loginPage(safeNext(request.url), credential.kind === 'none' ? undefined : message)
-                .text,
-            );
-        const body: ErrorBody = {
-          error: status === 400 ? 'Bad Request' : 'Unauthorized',
-          code,
-          message,
-        };
-        return reply.code(status).send(body);
-      });
-    }
-
+    const { signIn } = deps;
     app.get('/', (_request, reply) => reply.redirect('/fleet'));
     for (const path of ['/fleet', '/claims', '/workflows', '/dead-letters', '/topics'])
       app.get(path, page);
@@ -325,11 +301,11 @@ export function dashboardRoutes(deps: DashboardDeps) {
 
     app.get('/login', (request, reply) => {
       const { next } = queryOf(request, ['next']);
-      if (token === undefined) return reply.redirect(safeNext(next));
+      if (signIn === undefined) return reply.redirect(safeNext(next));
       return reply.type('text/html; charset=utf-8').send(loginPage(safeNext(next)).text);
     });
     app.post('/login', (request, reply) => {
-      if (token === undefined) return reply.redirect(safeNext(undefined), 303);
+      if (signIn === undefined) return reply.redirect(safeNext(undefined), 303);
       if (!(request.body instanceof URLSearchParams))
         throw new HttpError(
           415,
@@ -338,7 +314,7 @@ export function dashboardRoutes(deps: DashboardDeps) {
         );
       const given = request.body.get('token') ?? '';
       const next = safeNext(request.body.get('next'));
-      if (!sameToken(given, token))
+      if (!signIn(given))
         return reply
           .code(401)
           .type('text/html; charset=utf-8')
@@ -347,7 +323,7 @@ export function dashboardRoutes(deps: DashboardDeps) {
         request.protocol === 'https' || request.headers['x-forwarded-proto'] === 'https';
       reply.header(
         'set-cookie',
-        `${TOKEN_COOKIE}=${encodeURIComponent(token)}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`,
+        `${TOKEN_COOKIE}=${encodeURIComponent(given)}; Path=/; HttpOnly; SameSite=Strict${secure ? '; Secure' : ''}`,
       );
       return reply.redirect(next, 303);
     });

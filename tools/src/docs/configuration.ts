@@ -1,7 +1,7 @@
 import { agentServiceConfig } from '@paxfleet/agent-kit';
 import { archiverServiceConfig } from '@paxfleet/archiver';
 import { configReference, type ConfigFragment } from '@paxfleet/core';
-import { coordinatorConfig } from '@paxfleet/coordinator';
+import { coordinatorServiceConfig } from '@paxfleet/coordinator';
 import { dashboardServiceConfig } from '@paxfleet/dashboard';
 import type { TopicCatalog } from '@paxfleet/events';
 import { oracleConfig } from '@paxfleet/oracle';
@@ -9,7 +9,7 @@ import { serviceProcessConfig } from '@paxfleet/service';
 
 /** The services that start on runServiceProcess directly, with their own variables. */
 const PROCESSES: Record<string, ConfigFragment<unknown>> = {
-  coordinator: coordinatorConfig,
+  coordinator: coordinatorServiceConfig,
   archiver: archiverServiceConfig,
   dashboard: dashboardServiceConfig,
 };
