@@ -13,12 +13,15 @@ export interface GlobalOptions {
   readonly brokers?: string;
   readonly namespace?: string;
   readonly coordinator: string;
+  /** Sent as `Authorization: Bearer` to the coordinator, when it asks for one (API_AUTH=token). */
+  readonly token?: string;
 }
 
 /** What a command works with: the cluster, the catalog, the coordinator, and where it prints. */
 export class CommandContext {
   readonly output: Format;
   readonly coordinator: string;
+  readonly #token: string | undefined;
   readonly #env: NodeJS.ProcessEnv;
   #connection: KafkaConnection | undefined;
   #registry: EventRegistry | undefined;
@@ -26,6 +29,7 @@ export class CommandContext {
   constructor(options: GlobalOptions, env: NodeJS.ProcessEnv = process.env) {
     this.output = options.output;
     this.coordinator = options.coordinator.replace(/\/+$/, '');
+    this.#token = options.token;
     this.#env = {
       ...env,
       ...(options.brokers !== undefined && { KAFKA_BROKERS: options.brokers }),
@@ -80,10 +84,11 @@ export class CommandContext {
       response = await fetch(url, {
         method,
         signal: AbortSignal.timeout(10_000),
-        ...(body !== undefined && {
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        }),
+        headers: {
+          ...(this.#token !== undefined && { authorization: `Bearer ${this.#token}` }),
+          ...(body !== undefined && { 'content-type': 'application/json' }),
+        },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
       });
     } catch (cause) {
       const reason =
@@ -104,13 +109,19 @@ export class CommandContext {
     if (response.ok && reply !== undefined) return reply as T;
     const said = (reply as { message?: string } | undefined)?.message ?? text.slice(0, 200);
     const retry = response.headers.get('retry-after');
+    const hint =
+      response.status === 401
+        ? this.#token === undefined
+          ? '; set PAXFLEET_API_TOKEN or --token'
+          : '; PAXFLEET_API_TOKEN or --token is not one of its tokens'
+        : '';
     throw new CliError(
       response.status === 404
         ? 'CLI_NOT_FOUND'
         : response.status === 400
           ? 'CLI_USAGE'
           : 'CLI_FAILED',
-      `${method} ${path}: ${response.status} ${said}${retry ? ` (retry after ${retry} s)` : ''}`,
+      `${method} ${path}: ${response.status} ${said}${retry ? ` (retry after ${retry} s)` : ''}${hint}`,
       { details: { status: response.status } },
     );
   }

@@ -65,6 +65,11 @@ export function paxfleetProgram(): Command {
         .env('PAXFLEET_COORDINATOR_URL')
         .default('http://127.0.0.1:7070'),
     )
+    .addOption(
+      new Option('--token <token>', "the coordinator's bearer token (one of its API_TOKENS)").env(
+        'PAXFLEET_API_TOKEN',
+      ),
+    )
     .showHelpAfterError('(paxfleet --help shows the commands)')
     .addHelpText('after', EXIT_CODES)
     .exitOverride();
