@@ -1,6 +1,7 @@
 // make test-fuzz: Schemathesis against a real coordinator on the real broker, from the
 // coordinator's own /openapi.json, failing on any 5xx or answer the document does not promise. The coordinator runs in a Kafka
-// namespace of its own on loopback, and is stopped and its namespace deleted however the
+// namespace of its own on loopback, asking for a bearer token as beyond loopback (Schemathesis
+// sends it, and checks that a request without it is refused), and is stopped and its namespace deleted however the
 // run ends. The broker comes from scripts/with-kafka.sh, Schemathesis from
 // scripts/schemathesis.sh (SCHEMATHESIS names its command).
 import { spawn } from 'node:child_process';
@@ -25,6 +26,7 @@ const examples = process.env.FUZZ_EXAMPLES ?? '150';
 const basePort = Number(process.env.FUZZ_BASE_PORT ?? 24070);
 const namespace = `fuzz-${randomBytes(3).toString('hex')}`;
 const workDir = mkdtempSync(join(tmpdir(), 'paxfleet-fuzz-'));
+const token = randomBytes(24).toString('base64url');
 
 const admin = createKafka(kafkaConnectionFromEnv(process.env, 'api-fuzz')).admin();
 await admin.connect();
@@ -37,7 +39,7 @@ try {
     basePort,
     logDir: join(workDir, 'logs'),
     podsDir: join(workDir, 'pods'),
-    env: { KAFKA_BROKERS: brokers },
+    env: { KAFKA_BROKERS: brokers, API_AUTH: 'token', API_TOKENS: token },
   });
   const coordinator = fleet.get('coordinator') as FleetProcess;
   const started = Date.now();
@@ -52,6 +54,8 @@ try {
       process.env.FUZZ_CHECKS ?? 'all',
       '--exclude-checks',
       'unsupported_method',
+      '--header',
+      `Authorization: Bearer ${token}`,
       '--max-examples',
       examples,
       '--seed',

@@ -149,12 +149,19 @@ export const claimSchema: RouteSchema = {
   operationId: 'getClaim',
   summary: "One work key's current claim and its recent decisions",
   tags: ['claims'],
-  params: Type.Object({ workKey: Type.String({ description: 'e.g. content:agent-tracing' }) }),
+  params: Type.Object({
+    workKey: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'e.g. content:agent-tracing',
+    }),
+  }),
   response: {
     200: Type.Object(
       { ...Claim.properties, history: Type.Array(Claim) },
       { additionalProperties: false },
     ),
+    400: errorReply('The work key is longer than 200 characters.'),
     404: errorReply('No decision for this key (code CLAIM_NOT_FOUND).'),
     500: failed,
   },
