@@ -82,3 +82,18 @@ app.kubernetes.io/component: {{ .name }}
 {{- else -}}PLAINTEXT
 {{- end -}}
 {{- end -}}
+
+{{/* Whether a component serves the HTTP API beyond its probes (`api`): the coordinator, the dashboard. */}}
+{{- define "paxfleet.servesApi" -}}
+{{- if has .name (list "coordinator" "dashboard") }}true{{ end -}}
+{{- end -}}
+
+{{/* Whether `api` asks for a bearer token, for writes or reads; takes the root context. */}}
+{{- define "paxfleet.apiAsksToken" -}}
+{{- if or (eq .Values.api.auth "token") (eq .Values.api.readAuth "token") }}true{{ end -}}
+{{- end -}}
+
+{{/* The Secret holding API_TOKENS: api.tokenSecret.name, or the one the chart makes. */}}
+{{- define "paxfleet.apiTokenSecret" -}}
+{{- default (printf "%s-api-token" (include "paxfleet.fullname" .)) .Values.api.tokenSecret.name -}}
+{{- end -}}

@@ -65,6 +65,9 @@
       key: {{ $model.apiKeySecret.key }}
 {{- end }}
 {{- include "paxfleet.blobEnv" .root }}
+{{- if include "paxfleet.servesApi" . }}
+{{- include "paxfleet.apiEnv" .root }}
+{{- end }}
 {{- if eq .name "dashboard" }}
 {{- include "paxfleet.dashboardEnv" .root }}
 {{- end }}
@@ -113,16 +116,45 @@
 {{- end }}
 {{- end -}}
 
-{{- /* The dashboard's own settings: its bearer token (it listens on 0.0.0.0 in the pod and
-refuses to start without one) and the Jaeger UI its workflow pages link to. */ -}}
-{{- define "paxfleet.dashboardEnv" -}}
-{{- $dashboard := .Values.dashboard }}
-{{- if not $dashboard.tokenSecret.name }}{{ fail "dashboard.tokenSecret.name is required when components.dashboard.enabled is true: the dashboard listens beyond loopback in its pod and asks for a bearer token (DASHBOARD_TOKEN) from that Secret" }}{{ end }}
-- name: DASHBOARD_TOKEN
+{{- /* Who may call the API (`api`): API_TOKENS from the Secret's keys, one straight from its
+key, several joined by the kubelet from one variable per key ($(VAR) expansion). */ -}}
+{{- define "paxfleet.apiEnv" -}}
+{{- $api := .Values.api }}
+- name: API_AUTH
+  value: {{ $api.auth | quote }}
+{{- with $api.readAuth }}
+- name: API_READ_AUTH
+  value: {{ . | quote }}
+{{- end }}
+- name: API_BODY_LIMIT_BYTES
+  value: {{ $api.bodyLimitBytes | quote }}
+{{- if include "paxfleet.apiAsksToken" . }}
+{{- $secret := include "paxfleet.apiTokenSecret" . }}
+{{- if eq (len $api.tokenSecret.keys) 1 }}
+- name: API_TOKENS
   valueFrom:
     secretKeyRef:
-      name: {{ $dashboard.tokenSecret.name }}
-      key: {{ $dashboard.tokenSecret.key }}
+      name: {{ $secret }}
+      key: {{ first $api.tokenSecret.keys }}
+{{- else }}
+{{- $refs := list }}
+{{- range $index, $key := $api.tokenSecret.keys }}
+{{- $refs = append $refs (printf "$(PAXFLEET_API_TOKEN_%d)" $index) }}
+- name: PAXFLEET_API_TOKEN_{{ $index }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret }}
+      key: {{ $key }}
+{{- end }}
+- name: API_TOKENS
+  value: {{ join "," $refs | quote }}
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{- /* The dashboard's own settings: the Jaeger UI its workflow pages link to. */ -}}
+{{- define "paxfleet.dashboardEnv" -}}
+{{- $dashboard := .Values.dashboard }}
 {{- with $dashboard.jaegerUrl }}
 - name: DASHBOARD_JAEGER_URL
   value: {{ . | quote }}
@@ -447,7 +479,18 @@ spec:
     - Egress
   ingress:
     - from:
+        {{- if include "paxfleet.servesApi" . }}
+        {{- /* The API: the release's own pods and the peers api.ingressFrom names, only. */}}
+        - podSelector:
+            matchLabels:
+              app.kubernetes.io/name: {{ include "paxfleet.name" .root }}
+              app.kubernetes.io/instance: {{ .root.Release.Name }}
+        {{- with .root.Values.api.ingressFrom }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
+        {{- else }}
         {{- toYaml $np.ingressFrom | nindent 8 }}
+        {{- end }}
       ports:
         - port: http
           protocol: TCP
