@@ -1,7 +1,8 @@
 import type { Logger } from '@paxfleet/core';
-import { kafkaUser, refusalLogger, type Kafka, type KafkaError } from '@paxfleet/kafka';
+import { kafkaUser, refusalLogger, refusalOf, type Kafka, type KafkaError } from '@paxfleet/kafka';
 
 type ConsumerLogging = Pick<NonNullable<Parameters<Kafka['consumer']>[0]>, 'kafkaJS'>;
+export type ProducerLogging = Pick<NonNullable<Parameters<Kafka['producer']>[0]>, 'kafkaJS'>;
 
 /**
  * What a processor does once the broker's ACLs refuse it: once, it stops taking events and
@@ -12,6 +13,7 @@ export class Refusal {
   readonly #onRefused: ((error: KafkaError) => void) | undefined;
   readonly #stop: () => void;
   #error: KafkaError | undefined;
+  #producerRefusal: Error | undefined;
 
   constructor(
     logger: Logger,
@@ -50,5 +52,38 @@ export class Refusal {
     );
     // The client merges this block into the Kafka object's own; only the logger is replaced.
     return { kafkaJS: { logger } as ConsumerLogging['kafkaJS'] };
+  }
+
+  /**
+   * The transactional producer's setting: a transaction the broker refuses (a topic the
+   * user may not write, offsets of a group it may not commit to) fails its send with only
+   * "Local: Purged in queue"; the refusal is in the client's log line, kept here for
+   * takeProducerRefusal(). A refused transactional id is the connect's own error.
+   */
+  producerLogging(): ProducerLogging {
+    const logger: ReturnType<typeof refusalLogger> = {
+      info: () => {},
+      debug: () => {},
+      warn: () => {},
+      error: (message, extra) => {
+        const refusal = refusalOf(new Error(message));
+        if (refusal && refusal.resource !== 'transactionalId') {
+          this.#producerRefusal = new Error(message);
+          return;
+        }
+        const { name, fac } = (extra ?? {}) as { name?: string; fac?: string };
+        this.#logger.error(`kafka client: ${message}`, { client: name, facility: fac });
+      },
+      setLogLevel: () => {},
+      namespace: () => logger,
+    };
+    return { kafkaJS: { logger } };
+  }
+
+  /** The refusal the producer logged since the last call, if any. */
+  takeProducerRefusal(): Error | undefined {
+    const refusal = this.#producerRefusal;
+    this.#producerRefusal = undefined;
+    return refusal;
   }
 }

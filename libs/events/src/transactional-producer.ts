@@ -1,5 +1,6 @@
 import { KafkaErrors, kafkaUser, notAuthorized, type Kafka, type Producer } from '@paxfleet/kafka';
 import { groupByTopic, type OutgoingRecord } from './records.ts';
+import type { ProducerLogging } from './refusals.ts';
 
 export interface TransactionalProducerOptions {
   readonly kafka: Kafka;
@@ -8,6 +9,8 @@ export interface TransactionalProducerOptions {
   /** Broker-side timeout of an abandoned transaction, in ms. */
   readonly transactionTimeoutMs: number;
   readonly maxRecordBytes: number;
+  /** The producer's own logger block (a processor's refusal watch); the client's otherwise. */
+  readonly logging?: ProducerLogging;
 }
 
 /**
@@ -45,6 +48,7 @@ export async function connectTransactionalProducer(
 
 function transactionalProducer(options: TransactionalProducerOptions): Producer {
   return options.kafka.producer({
+    ...options.logging,
     'transactional.id': options.transactionalId,
     'enable.idempotence': true,
     'transaction.timeout.ms': options.transactionTimeoutMs,

@@ -269,6 +269,7 @@ export class ConcurrentProcessor<K extends TopicName> {
       transactionalId: this.#options.registry.physicalId(this.#options.transactionalId),
       transactionTimeoutMs: this.#options.transactionTimeoutMs ?? 10_000,
       maxRecordBytes: this.#codecs.maxRecordBytes,
+      logging: this.#refusal.producerLogging(),
     });
   }
 
@@ -463,7 +464,7 @@ export class ConcurrentProcessor<K extends TopicName> {
    */
   async #recover(error: unknown, batch: Completion[]): Promise<void> {
     const refused = notAuthorized(
-      error,
+      this.#refusal.takeProducerRefusal() ?? error,
       kafkaUser(this.#options.kafka),
       `write ${[...new Set(batch.flatMap((completion) => completion.outputs.map((output) => output.topic)))].join(', ')} or commit offsets of group ${this.#options.registry.physicalId(this.#options.groupId)} in a transaction`,
     );
