@@ -32,6 +32,7 @@ import {
   type TopicName,
 } from '@paxfleet/events';
 import { agentUser } from '@paxfleet/events/agent-acls';
+import { numberedTask } from '@paxfleet/events/testing';
 import { AclAdmin } from '@paxfleet/kafka/acl-admin';
 import { createKafka, KafkaError, kafkaConnectionFromEnv } from '@paxfleet/kafka';
 import { eventually } from '@paxfleet/kafka/testing';
@@ -282,6 +283,46 @@ describe(
         });
       });
     }
+
+    it('research may not write research-tasks in its transactions: its processor stops, naming the topic', async () => {
+      const research = registry.catalog.agent('research');
+      const admin = new EventProducer({
+        kafka: createKafka(kafkaConnectionFromEnv(adminEnv(), 'acl-test-admin')),
+        registry,
+        agent: 'acl-test',
+      });
+      await admin.connect();
+      const task = {
+        ...numberedTask(0),
+        task_id: `forge-${run}`,
+        workflow_id: `workflow_forge_${run}`,
+      };
+      await admin
+        .send('research-tasks', task.topic, task, { workflowId: task.workflow_id })
+        .finally(() => admin.disconnect());
+      const refused = Promise.withResolvers<KafkaError>();
+      const processor = new ConcurrentProcessor({
+        kafka: createKafka(agentConnection('research', 'acl-test-research')),
+        registry,
+        agent: 'research',
+        groupId: research.group,
+        transactionalId: `${research.group}-acl-test`,
+        topics: ['research-tasks'],
+        // A task forged back onto research-tasks, which only the coordinator writes.
+        transform: (record, outbox) => {
+          if (record.value.task_id === task.task_id)
+            outbox.send('research-tasks', task.topic, record.value, record.context);
+          return Promise.resolve();
+        },
+        onRefused: (error) => refused.resolve(error),
+      });
+      await processor.start();
+      try {
+        refusedFor(research, registry.physicalTopic('research-tasks'))(await refused.promise);
+      } finally {
+        await processor.stop();
+      }
+    });
 
     it("seo run as marketing's user stops at start: one line, the transactional id it may not use", async () => {
       const lines = await refusalLines('seo-as-marketing');
