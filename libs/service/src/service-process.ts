@@ -23,7 +23,7 @@ import { bootService } from './boot.ts';
 import { ReadinessRegistry } from './health.ts';
 import type { OpenApiInfo } from './openapi.ts';
 import type { ApiAuthOptions } from './api-auth.ts';
-import { apiAccess, type ApiConfig } from './api-config.ts';
+import { apiAccess, isLoopback, type ApiConfig } from './api-config.ts';
 import { createLogger, type ServiceLogger } from './logger.ts';
 import { runService, type RunningService, type ShutdownHook } from './service.ts';
 import { serviceConfig, type ServiceConfig } from './service-config.ts';
@@ -199,5 +199,11 @@ function httpApi(
     tokens: access.tokens.length,
     body_limit_bytes: config.API_BODY_LIMIT_BYTES,
   });
+  // Chosen on purpose (behind a proxy that authenticates), but said, since anyone who
+  // reaches the port may then submit work.
+  if (access.write === 'none' && !isLoopback(host))
+    logger.warn('the HTTP API takes writes from anyone who reaches it (API_AUTH=none)', {
+      host,
+    });
   return { ...options, access, bodyLimit: config.API_BODY_LIMIT_BYTES };
 }
