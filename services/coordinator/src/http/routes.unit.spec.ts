@@ -47,7 +47,13 @@ function recordingProducer(sent: Sent[]): EventProducer {
   } as unknown as EventProducer;
 }
 
-function harness(lag = 0) {
+/** The guard a coordinator in a pod has: writes ask for a token, reads are open. */
+const GUARDED = {
+  access: { write: 'token', read: 'none', tokens: ['a-token-for-the-document'] },
+  bodyLimit: 262_144,
+} as const;
+
+function harness(lag = 0, api?: typeof GUARDED) {
   const sent: Sent[] = [];
   const producer = recordingProducer(sent);
   const workflows = new WorkflowBook({
@@ -89,6 +95,7 @@ function harness(lag = 0) {
     readiness: new ReadinessRegistry(),
     routes: coordinatorRoutes({ router, board, workflows }),
     openapi: coordinatorApiInfo(registry.catalog),
+    ...(api && { api }),
   });
   return { app, sent, workflows };
 }
@@ -290,6 +297,24 @@ describe('the API document', () => {
     );
     assert.deepEqual(documented.sort(), served.sort());
     assert.ok(served.includes('GET /workflows/{id}') && served.includes('GET /metrics'));
+  });
+
+  it('asking for a token, stays valid and names the bearer scheme on the writes only', async () => {
+    const app = await harness(0, GUARDED).app;
+    const document = (
+      await app.inject({ method: 'GET', url: '/openapi.json' })
+    ).json<OpenAPIV3_1.Document>();
+    await SwaggerParser.validate(structuredClone(document));
+    for (const path of ['/research', '/tasks']) {
+      const post = document.paths?.[path]?.post;
+      assert.deepEqual(post?.security, [{ bearerAuth: [] }], path);
+      assert.ok(post?.responses?.['401'] && post.responses['413'], path);
+    }
+    for (const path of ['/claims', '/workflows/{id}', '/healthz', '/metrics'])
+      assert.equal(document.paths?.[path]?.get?.security, undefined, path);
+    const refused = await app.inject({ method: 'POST', url: '/research', payload: { topic: 'x' } });
+    assert.equal(refused.statusCode, 401);
+    assert.equal((await app.inject({ url: '/claims' })).statusCode, 200);
   });
 
   it('gives every route its answers, errors included, and the 429 its Retry-After', async () => {
