@@ -1,5 +1,6 @@
 import type { KafkaJS } from '@confluentinc/kafka-javascript';
 import type { Logger } from '@paxfleet/core';
+import { certificatePrincipal } from './client-tls.ts';
 import type { KafkaConnection } from './connection.ts';
 import { KafkaError } from './errors.ts';
 
@@ -24,9 +25,18 @@ const REFUSAL_TEXT: readonly [RegExp, number][] = [
 
 const users = new WeakMap<object, string>();
 
-/** The user a connection authenticates as, as ACLs name it. */
+/**
+ * The user a connection authenticates as, as ACLs name it: the SASL user, else the client
+ * certificate's subject (a certificate unreadable here is named by its file), else anonymous.
+ */
 export function connectionUser(connection: KafkaConnection): string {
-  return connection.sasl ? `User:${connection.sasl.username}` : 'User:ANONYMOUS';
+  if (connection.sasl) return `User:${connection.sasl.username}`;
+  const certificate = connection.clientCertificate;
+  if (certificate) {
+    const principal = certificatePrincipal(certificate.certLocation);
+    return principal ? `User:${principal}` : `the user of ${certificate.certLocation}`;
+  }
+  return 'User:ANONYMOUS';
 }
 
 /** Remembers whose client this is, so a refusal can name the user (createKafka calls it). */

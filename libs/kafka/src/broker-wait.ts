@@ -1,9 +1,9 @@
 import type { Logger } from '@paxfleet/core';
-import { readFile } from 'node:fs/promises';
 import { connect as connectTcp, isIP, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { connect as connectTls } from 'node:tls';
 import kafkaJavascript from '@confluentinc/kafka-javascript';
+import { clientTlsOptions } from './client-tls.ts';
 import { librdkafkaProperties, type KafkaConnection } from './connection.ts';
 import { KafkaError } from './errors.ts';
 
@@ -35,8 +35,40 @@ function apiVersionsRequest(clientId: string, correlationId: number): Buffer {
 }
 
 /**
+ * The TLS alerts a listener with ssl.client.auth=required sends for a client certificate it
+ * did not get (Java's TLS 1.3 sends bad certificate) or does not trust (certificate unknown),
+ * by Node's error code: ERR_SSL_SSL/TLS_ALERT_BAD_CERTIFICATE with OpenSSL 3, SSLV3_ALERT_ or
+ * TLSV13_ALERT_ before.
+ */
+const CERTIFICATE_ALERT =
+  /_ALERT_(BAD_CERTIFICATE|CERTIFICATE_UNKNOWN|CERTIFICATE_REQUIRED|UNKNOWN_CA)$/;
+
+/**
+ * KAFKA_AUTH_FAILED when the broker's TLS alert says it refuses the client's certificate, or
+ * that it requires one: a listener with ssl.client.auth=required. Waiting cannot change it.
+ */
+function certificateRefused(
+  connection: KafkaConnection,
+  address: string,
+  error: Error,
+): KafkaError | undefined {
+  const found = CERTIFICATE_ALERT.exec((error as { code?: string }).code ?? '');
+  if (!found) return undefined;
+  const alert = (found[1] ?? '').toLowerCase().replace('_', ' ');
+  const variables = ['KAFKA_SSL_CERT_LOCATION', 'KAFKA_SSL_KEY_LOCATION'];
+  const certificate = connection.clientCertificate;
+  const message = certificate
+    ? `the listener at ${address} refused the client certificate ${certificate.certLocation} (TLS alert: ${alert}): it requires a client certificate signed by a CA it trusts; check KAFKA_SSL_CERT_LOCATION and KAFKA_SSL_KEY_LOCATION`
+    : `the listener at ${address} requires a client certificate (TLS alert: ${alert}): set KAFKA_SSL_CERT_LOCATION and KAFKA_SSL_KEY_LOCATION to the user's certificate and key`;
+  return new KafkaError('KAFKA_AUTH_FAILED', message, {
+    cause: error,
+    details: { listener: address, tls_alert: alert, variables },
+  });
+}
+
+/**
  * Resolves when the broker at `address` answers Kafka's protocol: it connects (TLS when
- * the protocol says so, with the connection's CA) and waits for the response to one
+ * the protocol says so, with the connection's CA and client certificate) and waits for the response to one
  * ApiVersions request. Plain sockets, so an abort or the timeout ends it at once.
  */
 async function answersKafka(
@@ -49,12 +81,16 @@ async function answersKafka(
   const host = address.slice(0, separator).replace(/^\[|\]$/g, '');
   const port = Number(address.slice(separator + 1));
   const tls = connection.securityProtocol.endsWith('ssl');
-  const ca = tls && connection.caLocation ? [await readFile(connection.caLocation)] : undefined;
   const correlationId = 1 + Math.floor(Math.random() * 0x7ffffffe);
   const timeout = AbortSignal.timeout(timeoutMs);
   const ended = signal ? AbortSignal.any([signal, timeout]) : timeout;
   const socket: Socket = tls
-    ? connectTls({ host, port, ...(ca && { ca }), ...(!isIP(host) && { servername: host }) })
+    ? connectTls({
+        host,
+        port,
+        ...clientTlsOptions(connection),
+        ...(!isIP(host) && { servername: host }),
+      })
     : connectTcp({ host, port });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -68,7 +104,9 @@ async function answersKafka(
         );
       if (ended.aborted) onEnd();
       ended.addEventListener('abort', onEnd, { once: true });
-      socket.once('error', reject);
+      socket.once('error', (error) =>
+        reject(certificateRefused(connection, address, error) ?? error),
+      );
       socket.once('close', () => reject(new Error(`${address} closed the connection`)));
       socket.once(tls ? 'secureConnect' : 'connect', () =>
         socket.write(apiVersionsRequest(connection.clientId, correlationId)),
@@ -119,8 +157,9 @@ async function credentialsRefused(
  * SASL credentials, retrying until then. Services call it before connecting their Kafka
  * clients: librdkafka cannot abort a connect, and a process exiting while one is pending
  * waits for it. This wait sends the protocol's first request over plain sockets, so it
- * stops when the signal aborts. Refused SASL credentials are not worth waiting for: they
- * fail with KAFKA_AUTH_FAILED, naming the variables to check.
+ * stops when the signal aborts. Refused SASL credentials, and a listener refusing the client
+ * certificate or requiring one, are not worth waiting for: they fail with KAFKA_AUTH_FAILED,
+ * naming the variables to check.
  */
 export async function waitForBroker(
   connection: KafkaConnection,

@@ -14,6 +14,16 @@ export interface KafkaConnection {
   readonly securityProtocol: SecurityProtocol;
   readonly sasl?: { mechanism: SaslMechanism; username: string; password: string };
   readonly caLocation?: string;
+  /** With a TLS protocol: the certificate the client authenticates with (mTLS). */
+  readonly clientCertificate?: ClientCertificate;
+}
+
+/** PEM files of a client certificate and its private key (Strimzi's user.crt and user.key). */
+export interface ClientCertificate {
+  readonly certLocation: string;
+  readonly keyLocation: string;
+  /** The key's passphrase, if it is encrypted. */
+  readonly keyPassword?: string;
 }
 
 const usesSasl = (protocol: unknown) => typeof protocol === 'string' && protocol.startsWith('sasl');
@@ -23,6 +33,16 @@ const requiredWithSasl = (variable: string) =>
     variable,
     (config) => usesSasl(config.KAFKA_SECURITY_PROTOCOL),
     (config) => `when KAFKA_SECURITY_PROTOCOL is ${String(config.KAFKA_SECURITY_PROTOCOL)}`,
+  );
+
+const usesTls = (protocol: unknown) => typeof protocol === 'string' && protocol.endsWith('ssl');
+
+/** A client certificate takes both files: one without the other cannot authenticate. */
+const requiredWithClientCertificate = (variable: string, other: string) =>
+  requiredWhen(
+    variable,
+    (config) => usesTls(config.KAFKA_SECURITY_PROTOCOL) && config[other] !== undefined,
+    `when ${other} is set`,
   );
 
 /** The variables of the Kafka connection, read by every service. */
@@ -56,6 +76,26 @@ export const kafkaConfig = configFragment(
         description: "A PEM file of the CA that signed the brokers' certificates.",
       }),
     ),
+    KAFKA_SSL_CERT_LOCATION: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          "With the ssl protocol on a listener that requires client authentication (mTLS; Strimzi's `tls` users): a PEM file of the client's certificate (user.crt). The broker's principal is `User:` and the certificate's subject, e.g. `User:CN=paxfleet-research`.",
+      }),
+    ),
+    KAFKA_SSL_KEY_LOCATION: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          "With KAFKA_SSL_CERT_LOCATION: a PEM file of the certificate's private key (user.key).",
+      }),
+    ),
+    KAFKA_SSL_KEY_PASSWORD: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'With KAFKA_SSL_KEY_LOCATION: the passphrase of an encrypted key.',
+      }),
+    ),
     KAFKA_NAMESPACE: Type.Optional(
       Type.String({
         pattern: NAMESPACE_PATTERN,
@@ -68,6 +108,8 @@ export const kafkaConfig = configFragment(
   },
   requiredWithSasl('KAFKA_SASL_USERNAME'),
   requiredWithSasl('KAFKA_SASL_PASSWORD'),
+  requiredWithClientCertificate('KAFKA_SSL_KEY_LOCATION', 'KAFKA_SSL_CERT_LOCATION'),
+  requiredWithClientCertificate('KAFKA_SSL_CERT_LOCATION', 'KAFKA_SSL_KEY_LOCATION'),
 );
 
 export type KafkaConfig = ConfigOf<typeof kafkaConfig>;
@@ -76,6 +118,8 @@ export type KafkaConfig = ConfigOf<typeof kafkaConfig>;
 export function kafkaConnectionFromConfig(config: KafkaConfig, clientId: string): KafkaConnection {
   const protocol = config.KAFKA_SECURITY_PROTOCOL;
   const { KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = config;
+  const { KAFKA_SSL_CERT_LOCATION: certLocation, KAFKA_SSL_KEY_LOCATION: keyLocation } = config;
+  const keyPassword = config.KAFKA_SSL_KEY_PASSWORD;
   return {
     brokers: config.KAFKA_BROKERS,
     clientId,
@@ -84,6 +128,11 @@ export function kafkaConnectionFromConfig(config: KafkaConfig, clientId: string)
       username &&
       password && { sasl: { mechanism: config.KAFKA_SASL_MECHANISM, username, password } }),
     ...(config.KAFKA_SSL_CA_LOCATION && { caLocation: config.KAFKA_SSL_CA_LOCATION }),
+    ...(usesTls(protocol) &&
+      certLocation &&
+      keyLocation && {
+        clientCertificate: { certLocation, keyLocation, ...(keyPassword && { keyPassword }) },
+      }),
   };
 }
 
@@ -108,5 +157,11 @@ export function librdkafkaProperties(connection: KafkaConnection): Record<string
     properties['sasl.password'] = connection.sasl.password;
   }
   if (connection.caLocation) properties['ssl.ca.location'] = connection.caLocation;
+  const certificate = connection.clientCertificate;
+  if (certificate) {
+    properties['ssl.certificate.location'] = certificate.certLocation;
+    properties['ssl.key.location'] = certificate.keyLocation;
+    if (certificate.keyPassword) properties['ssl.key.password'] = certificate.keyPassword;
+  }
   return properties;
 }

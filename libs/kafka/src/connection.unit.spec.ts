@@ -79,4 +79,40 @@ describe('kafkaConnectionFromEnv', () => {
       'ssl.ca.location': '/ca.crt',
     });
   });
+
+  it('takes a client certificate and key together with a TLS protocol and passes them to librdkafka', () => {
+    const base = { KAFKA_BROKERS: 'a:9093', KAFKA_SECURITY_PROTOCOL: 'ssl' };
+    assert.equal(
+      configError({ ...base, KAFKA_SSL_CERT_LOCATION: '/user.crt' }).details.variable,
+      'KAFKA_SSL_KEY_LOCATION',
+    );
+    assert.equal(
+      configError({ ...base, KAFKA_SSL_KEY_LOCATION: '/user.key' }).details.variable,
+      'KAFKA_SSL_CERT_LOCATION',
+    );
+    const connection = kafkaConnectionFromEnv(
+      {
+        ...base,
+        KAFKA_SSL_CA_LOCATION: '/ca.crt',
+        KAFKA_SSL_CERT_LOCATION: '/user.crt',
+        KAFKA_SSL_KEY_LOCATION: '/user.key',
+        KAFKA_SSL_KEY_PASSWORD: 'k',
+      },
+      'seo',
+    );
+    assert.deepEqual(librdkafkaProperties(connection), {
+      'bootstrap.servers': 'a:9093',
+      'client.id': 'seo',
+      'security.protocol': 'ssl',
+      'ssl.ca.location': '/ca.crt',
+      'ssl.certificate.location': '/user.crt',
+      'ssl.key.location': '/user.key',
+      'ssl.key.password': 'k',
+    });
+    const plaintext = kafkaConnectionFromEnv(
+      { KAFKA_BROKERS: 'a:9092', KAFKA_SSL_CERT_LOCATION: '/user.crt' },
+      'seo',
+    );
+    assert.equal(plaintext.clientCertificate, undefined, 'no TLS, no certificate');
+  });
 });

@@ -1,11 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { Admin } from '@platformatic/kafka';
+import { clientTlsOptions } from './client-tls.ts';
 import type { KafkaConnection } from './connection.ts';
 
 /**
- * A pure-protocol admin client with the connection's brokers, SASL and TLS settings, for
- * the admin requests librdkafka lacks (DescribeConfigs, IncrementalAlterConfigs,
- * CreateAcls); `purpose` names it in the client id (e.g. "configs", "acls").
+ * A pure-protocol admin client with the connection's brokers, SASL and TLS settings (the
+ * client certificate too), for the admin requests librdkafka lacks (DescribeConfigs,
+ * IncrementalAlterConfigs, CreateAcls); `purpose` names it in the client id (e.g.
+ * "configs", "acls").
  */
 export function createProtocolAdmin(
   connection: KafkaConnection,
@@ -25,7 +26,7 @@ export function createProtocolAdmin(
       },
     }),
     ...(connection.securityProtocol.endsWith('ssl') && {
-      tls: connection.caLocation ? { ca: readFileSync(connection.caLocation) } : {},
+      tls: clientTlsOptions(connection),
     }),
   });
 }
