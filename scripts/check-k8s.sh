@@ -91,6 +91,17 @@ refuses_s3_without_bucket() {
   grep -F "/blobs/s3/bucket" "$WORK/no-bucket.out"
 }
 
+# A client certificate is mTLS: with SASL on, or without TLS, the agents would not present it.
+refuses_client_certificate_with_sasl() {
+  if "$HELM" template paxfleet "$CHART" -f "$CHART/ci/strimzi.yaml" \
+    --set kafka.clientCertificate.enabled=true >"$WORK/certificate-with-sasl.out" 2>&1; then
+    echo "kafka.clientCertificate.enabled rendered with kafka.sasl.enabled"
+    return 1
+  fi
+  grep -F "kafka.clientCertificate.enabled needs kafka.tls.enabled and kafka.sasl.enabled false" \
+    "$WORK/certificate-with-sasl.out"
+}
+
 # The coordinator and the dashboard listen beyond loopback in their pods and ask for a token by
 # default: with no Secret of one's own named, the chart makes one and both read API_TOKENS from it.
 api_tokens_from_secret() {
@@ -153,6 +164,7 @@ done
 check "policy refuses bodies in a pod-local directory" policy_refuses_pod_local_blobs
 check "blobs.store=s3 without a bucket refuses to render" refuses_s3_without_bucket
 check "a components key that is not an agent refuses to render" refuses_unknown_component
+check "kafka.clientCertificate with SASL refuses to render" refuses_client_certificate_with_sasl
 check "the API's tokens come from a Secret, one the chart makes when none is named" api_tokens_from_secret
 check "prometheusRule.disabledAlerts with an unknown alert refuses to render" refuses_unknown_disabled_alert
 check "prometheusRule.alertLabels and disabledAlerts apply (ci/all-features.yaml)" prometheusrule_values_apply

@@ -5,6 +5,8 @@
 //   k8s/topics/tiered-storage/<topic>.yaml  the same topics for a cluster with
 //                                           tiered storage (k8s/kafka/tiered-storage/)
 //   k8s/users/<agent>.yaml                  KafkaUser with SCRAM-SHA-512 and ACLs
+//   k8s/users/tls/<agent>.yaml              the same KafkaUser authenticated by client
+//                                           certificate (mTLS), applied instead
 //   helm/paxfleet/files/blob-retention.yaml the days the chart's S3 lifecycle rule keeps
 //                                           the blobs under each topic's blobPrefix
 //   helm/paxfleet/files/agents.yaml         the agents the chart renders, each with its

@@ -74,6 +74,10 @@ app.kubernetes.io/component: {{ .name }}
 {{- tpl .root.Values.kafka.sasl.existingSecret (dict "component" .name "Template" .root.Template) -}}
 {{- end -}}
 
+{{- define "paxfleet.clientCertificateSecret" -}}
+{{- tpl .root.Values.kafka.clientCertificate.existingSecret (dict "component" .name "Template" .root.Template) -}}
+{{- end -}}
+
 {{- define "paxfleet.securityProtocol" -}}
 {{- $kafka := .Values.kafka -}}
 {{- if and $kafka.sasl.enabled $kafka.tls.enabled -}}SASL_SSL

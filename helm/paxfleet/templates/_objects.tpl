@@ -39,6 +39,15 @@
 - name: KAFKA_SSL_CA_LOCATION
   value: /etc/paxfleet/kafka-ca/{{ $kafka.tls.caSecret.key }}
 {{- end }}
+{{- if $kafka.clientCertificate.enabled }}
+{{- if or (not $kafka.tls.enabled) $kafka.sasl.enabled }}
+{{- fail "kafka.clientCertificate.enabled needs kafka.tls.enabled and kafka.sasl.enabled false (mTLS: the security protocol is SSL)" }}
+{{- end }}
+- name: KAFKA_SSL_CERT_LOCATION
+  value: /etc/paxfleet/kafka-user/{{ $kafka.clientCertificate.certKey }}
+- name: KAFKA_SSL_KEY_LOCATION
+  value: /etc/paxfleet/kafka-user/{{ $kafka.clientCertificate.keyKey }}
+{{- end }}
 - name: OTEL_SERVICE_NAME
   value: {{ .name | quote }}
 - name: OTEL_EXPORTER_OTLP_ENDPOINT
@@ -286,6 +295,11 @@ spec:
               mountPath: /etc/paxfleet/kafka-ca
               readOnly: true
             {{- end }}
+            {{- if $kafka.clientCertificate.enabled }}
+            - name: kafka-user
+              mountPath: /etc/paxfleet/kafka-user
+              readOnly: true
+            {{- end }}
             {{- with $c.extraVolumeMounts }}
             {{- toYaml . | nindent 12 }}
             {{- end }}
@@ -300,6 +314,16 @@ spec:
             items:
               - key: {{ $kafka.tls.caSecret.key }}
                 path: {{ $kafka.tls.caSecret.key }}
+        {{- end }}
+        {{- if $kafka.clientCertificate.enabled }}
+        - name: kafka-user
+          secret:
+            secretName: {{ include "paxfleet.clientCertificateSecret" $ }}
+            items:
+              - key: {{ $kafka.clientCertificate.certKey }}
+                path: {{ $kafka.clientCertificate.certKey }}
+              - key: {{ $kafka.clientCertificate.keyKey }}
+                path: {{ $kafka.clientCertificate.keyKey }}
         {{- end }}
         {{- with $c.extraVolumes }}
         {{- toYaml . | nindent 8 }}
@@ -459,6 +483,14 @@ spec:
     - parameter: ca
       name: {{ $kafka.tls.caSecret.name }}
       key: {{ $kafka.tls.caSecret.key }}
+    {{- end }}
+    {{- if $kafka.clientCertificate.enabled }}
+    - parameter: cert
+      name: {{ include "paxfleet.clientCertificateSecret" . }}
+      key: {{ $kafka.clientCertificate.certKey }}
+    - parameter: key
+      name: {{ include "paxfleet.clientCertificateSecret" . }}
+      key: {{ $kafka.clientCertificate.keyKey }}
     {{- end }}
 {{- end -}}
 

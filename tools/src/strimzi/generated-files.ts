@@ -5,7 +5,7 @@ import { toKubernetesYaml } from '../kubernetes-yaml.ts';
 import { blobExpiries } from './blob-retention.ts';
 import { chartAgents } from './chart-agents.ts';
 import { kafkaTopic } from './kafka-topic.ts';
-import { kafkaUser } from './kafka-user.ts';
+import { kafkaTlsUser, kafkaUser } from './kafka-user.ts';
 
 /** Where the generated files go, under the repository root. */
 export interface GeneratedLayout {
@@ -15,6 +15,8 @@ export interface GeneratedLayout {
   readonly tieredDir: string;
   /** KafkaUser per agent. */
   readonly usersDir: string;
+  /** The same users authenticated by client certificate (mTLS), applied instead of usersDir's. */
+  readonly tlsUsersDir: string;
   /** The blob expiry days the chart's S3 lifecycle rule reads. */
   readonly blobRetentionFile: string;
   /** The agents the chart renders a component for, with what KEDA scales each on. */
@@ -28,6 +30,7 @@ export function layoutUnder(root: string): GeneratedLayout {
     topicsDir,
     tieredDir: join(topicsDir, 'tiered-storage'),
     usersDir: join(root, 'k8s', 'users'),
+    tlsUsersDir: join(root, 'k8s', 'users', 'tls'),
     blobRetentionFile: join(chartFiles, 'blob-retention.yaml'),
     agentsFile: join(chartFiles, 'agents.yaml'),
   };
@@ -51,6 +54,7 @@ export function renderFiles(catalog: TopicCatalog, layout: GeneratedLayout): Map
   files.set(layout.agentsFile, document(chartAgents(catalog)));
   for (const agent of catalog.agents) {
     files.set(join(layout.usersDir, `${agent.name}.yaml`), document(kafkaUser(agent)));
+    files.set(join(layout.tlsUsersDir, `${agent.name}.yaml`), document(kafkaTlsUser(agent)));
   }
   return files;
 }
@@ -58,7 +62,7 @@ export function renderFiles(catalog: TopicCatalog, layout: GeneratedLayout): Map
 /** The generated files already on disk: every .yaml directly in the generated folders. */
 export function existingFiles(layout: GeneratedLayout): string[] {
   const found: string[] = [];
-  for (const dir of [layout.topicsDir, layout.tieredDir, layout.usersDir]) {
+  for (const dir of [layout.topicsDir, layout.tieredDir, layout.usersDir, layout.tlsUsersDir]) {
     if (!existsSync(dir)) continue;
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       if (entry.isFile() && entry.name.endsWith('.yaml')) found.push(join(dir, entry.name));

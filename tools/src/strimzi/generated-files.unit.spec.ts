@@ -32,7 +32,7 @@ function writeAll(files: ReadonlyMap<string, string>) {
 }
 
 describe('generated files', () => {
-  it('gives a KafkaTopic per topic (plain and tiered), a KafkaUser per agent, the blob expiries and the chart agents', () => {
+  it('gives a KafkaTopic per topic (plain and tiered), a KafkaUser per agent (SCRAM and tls), the blob expiries and the chart agents', () => {
     const files = renderFiles(catalog, layout);
     assert.deepEqual(
       [...files.keys()].map((file) => file.slice(root.length + 1)),
@@ -44,6 +44,7 @@ describe('generated files', () => {
         'helm/paxfleet/files/blob-retention.yaml',
         'helm/paxfleet/files/agents.yaml',
         'k8s/users/research.yaml',
+        'k8s/users/tls/research.yaml',
       ],
     );
     for (const text of files.values()) assert.ok(text.startsWith(HEADER));

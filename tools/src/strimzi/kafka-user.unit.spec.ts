@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { AgentSpec } from '@paxfleet/events';
 import { testCatalog } from '../testing.ts';
 import { agentAcls } from '@paxfleet/events/agent-acls';
-import { kafkaUser } from './kafka-user.ts';
+import { kafkaTlsUser, kafkaUser } from './kafka-user.ts';
 
 const topics = [{ name: 'tasks' }, { name: 'events' }, { name: 'activity' }];
 
@@ -115,5 +115,13 @@ describe('KafkaUser', () => {
       name: 'paxfleet-seo-kafka',
       key: 'password',
     });
+  });
+
+  it("authenticates the tls user by certificate, with the SCRAM user's name and ACLs", () => {
+    const scram = kafkaUser(agent({ seo: {} }));
+    const tls = kafkaTlsUser(agent({ seo: {} }));
+    assert.deepEqual(tls.spec.authentication, { type: 'tls' });
+    assert.equal(tls.metadata.name, scram.metadata.name);
+    assert.deepEqual(tls.spec.authorization, scram.spec.authorization);
   });
 });
