@@ -105,6 +105,25 @@ export class ClaimsClient {
 
   /** Connects and starts following decisions from now on; requests sent after this resolves are always answered. */
   async start(): Promise<void> {
+    try {
+      await this.#follow();
+    } catch (error) {
+      // What it opened would keep the process alive after a failed start.
+      await this.#reader.close();
+      if (this.#ownsProducer) await this.#producer.disconnect().catch(() => {});
+      throw error;
+    }
+    this.#started = true;
+    const leaseMs = this.#options.leaseMs ?? 30_000;
+    this.#renewals = setInterval(
+      () => {
+        this.#renewing ??= this.renewHeld().finally(() => (this.#renewing = undefined));
+      },
+      this.#options.renewIntervalMs ?? Math.max(100, Math.floor(leaseMs / 3)),
+    );
+  }
+
+  async #follow(): Promise<void> {
     if (this.#ownsProducer) await this.#producer.connect();
     await this.#reader.connect();
     await this.#reader.follow<'content-claims'>(
@@ -118,14 +137,6 @@ export class ClaimsClient {
           waiter.resolve(decision);
         }
       },
-    );
-    this.#started = true;
-    const leaseMs = this.#options.leaseMs ?? 30_000;
-    this.#renewals = setInterval(
-      () => {
-        this.#renewing ??= this.renewHeld().finally(() => (this.#renewing = undefined));
-      },
-      this.#options.renewIntervalMs ?? Math.max(100, Math.floor(leaseMs / 3)),
     );
   }
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { eventually, uniqueName, withAdmin } from '@paxfleet/kafka/testing';
+import { eventually, uniqueName, waitForLeaders, withAdmin } from '@paxfleet/kafka/testing';
 import type { Consumer, Kafka } from '@paxfleet/kafka';
 import { parseCatalog } from './catalog.ts';
 import {
@@ -49,15 +49,19 @@ export function isolatedTopics<T extends TopicName>(
     registry,
     names,
     async create(kafka) {
-      await withAdmin(kafka, (admin) =>
-        admin.createTopics({
+      await withAdmin(kafka, async (admin) => {
+        await admin.createTopics({
           topics: registry.catalog.topics.map((spec) => ({
             topic: spec.name,
             numPartitions: spec.partitions,
             replicationFactor: 1,
           })),
-        }),
-      );
+        });
+        await waitForLeaders(
+          admin,
+          registry.catalog.topics.map((spec) => spec.name),
+        );
+      });
     },
   };
 }

@@ -297,16 +297,24 @@ export class PartitionReader {
   }
 
   async #watermark(topic: string, partition: number): Promise<{ low: number; high: number }> {
-    try {
-      const offsets = await callback<WatermarkOffsets>((done) => {
-        this.#consumer.queryWatermarkOffsets(topic, partition, REQUEST_TIMEOUT_MS, done);
-      });
-      return { low: offsets.lowOffset, high: offsets.highOffset };
-    } catch (cause) {
-      throw readFailed(`could not read the watermarks of ${topic}/${partition}`, cause, {
-        topic,
-        partition,
-      });
+    // A partition just created, or whose leader just moved, has no leader for a moment.
+    const deadline = Date.now() + REQUEST_TIMEOUT_MS;
+    for (;;) {
+      try {
+        const offsets = await callback<WatermarkOffsets>((done) => {
+          this.#consumer.queryWatermarkOffsets(topic, partition, REQUEST_TIMEOUT_MS, done);
+        });
+        return { low: offsets.lowOffset, high: offsets.highOffset };
+      } catch (cause) {
+        if (leaderless(cause) && Date.now() < deadline) {
+          await delay(ERROR_BACKOFF_MS);
+          continue;
+        }
+        throw readFailed(`could not read the watermarks of ${topic}/${partition}`, cause, {
+          topic,
+          partition,
+        });
+      }
     }
   }
 
@@ -584,4 +592,15 @@ function unknownTopic(topic: string, user: string, cause?: unknown): KafkaError 
 
 function closedError(message = 'the reader is closed'): KafkaError {
   return new KafkaError('KAFKA_READER_NOT_CONNECTED', message);
+}
+
+/** An error that says the partition has no leader yet, or the broker asked is no longer it. */
+function leaderless(error: unknown): boolean {
+  const code =
+    (error as { code?: number; cause?: { code?: number } }).cause?.code ??
+    (error as { code?: number }).code;
+  return (
+    code === CODES.ERRORS.ERR_NOT_LEADER_FOR_PARTITION ||
+    code === CODES.ERRORS.ERR_LEADER_NOT_AVAILABLE
+  );
 }

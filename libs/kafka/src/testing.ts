@@ -30,9 +30,35 @@ export async function withAdmin<T>(kafka: Kafka, work: (admin: Admin) => Promise
 }
 
 export async function createTestTopic(kafka: Kafka, topic: string, partitions = 1): Promise<void> {
-  await withAdmin(kafka, (admin) =>
-    admin.createTopics({ topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] }),
-  );
+  await withAdmin(kafka, async (admin) => {
+    await admin.createTopics({
+      topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+    });
+    await waitForLeaders(admin, [topic]);
+  });
+}
+
+/**
+ * Waits until every partition of the topics has a leader: the topics a test just created
+ * are then readable at once (a busy broker takes a moment to elect them).
+ */
+export async function waitForLeaders(
+  admin: Admin,
+  topics: readonly string[],
+  timeoutMs = 30_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const metadata = await admin.fetchTopicMetadata({ topics: [...topics] }).catch(() => []);
+    const led = topics.every((name) => {
+      const partitions = metadata.find((topic) => topic.name === name)?.partitions ?? [];
+      return partitions.length > 0 && partitions.every((partition) => partition.leader >= 0);
+    });
+    if (led) return;
+    if (Date.now() > deadline)
+      throw new Error(`topics ${topics.join(', ')} have no leaders after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 /** Polls until the condition holds or the deadline passes; returns the last value seen. */
