@@ -56,6 +56,8 @@ export function isolatedTopics<T extends TopicName>(
             numPartitions: spec.partitions,
             replicationFactor: 1,
           })),
+          // A broker busy with other tests' fleets may take longer than the default 5 s.
+          timeout: 30_000,
         });
         await waitForLeaders(
           admin,

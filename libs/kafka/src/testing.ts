@@ -33,6 +33,8 @@ export async function createTestTopic(kafka: Kafka, topic: string, partitions = 
   await withAdmin(kafka, async (admin) => {
     await admin.createTopics({
       topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+      // A broker busy with other tests' fleets may take longer than the default 5 s.
+      timeout: 30_000,
     });
     await waitForLeaders(admin, [topic]);
   });
