@@ -169,18 +169,20 @@ for (const topic of topics) {
   await new Promise((resolve) => setTimeout(resolve, 500));
 }
 
-const writers = registry.catalog.agents
-  .filter((agent) => agent.format && agents.includes(agent.name))
-  .map((agent) => agent.name);
 const allWorkflows = [...workflows.values()].flat();
-const done = () =>
-  allWorkflows.every(
-    (workflow) =>
-      events('agent-activity').filter(
-        (record) => record.workflow_id === workflow && writers.includes(record.agent),
-      ).length >= writers.length,
-  ) &&
-  (!agents.includes('seo') || events('seo-reports').length >= events('content-results').length);
+/** Every workflow done, as the coordinator judges it (GET /workflows/:id). */
+async function done(): Promise<boolean> {
+  const statuses = await Promise.all(
+    allWorkflows.map((workflow) =>
+      fetch(`${coordinator}/workflows/${workflow}`, { signal: AbortSignal.timeout(2000) })
+        .then(async (response) =>
+          response.ok ? ((await response.json()) as { done: boolean }) : { done: false },
+        )
+        .catch(() => ({ done: false })),
+    ),
+  );
+  return statuses.every((status) => status.done);
+}
 
 function board(): string {
   return agents
@@ -190,7 +192,7 @@ function board(): string {
 
 let last = '';
 const deadline = Date.now() + 180_000;
-while (!done() && Date.now() < deadline && !stopping) {
+while (!(await done()) && Date.now() < deadline && !stopping) {
   const text = board();
   if (text !== last) {
     console.log(`\n${new Date().toISOString().slice(11, 19)}\n${text}`);
@@ -244,13 +246,19 @@ console.log(
   `Bodies: ${inline} inline, ${bodies.length - inline} by reference (${process.env.BLOB_S3_BUCKET ? `s3://${process.env.BLOB_S3_BUCKET}` : 'no object store'}).`,
 );
 console.log(
-  `Try: export PAXFLEET_COORDINATOR_URL=${coordinator} KAFKA_BROKERS=${process.env.KAFKA_BROKERS ?? ''}\n` +
-    `     pnpm paxfleet agents --watch | pnpm paxfleet claims | pnpm paxfleet lag | pnpm paxfleet timeline ${allWorkflows[0] ?? '<workflow-id>'}\n` +
-    `     pnpm paxfleet tail research-events -o json | jq     API: ${coordinator}/docs   Metrics: ${coordinator}/metrics`,
+  [
+    `Try, in another terminal (while this demo runs):`,
+    `  export PAXFLEET_COORDINATOR_URL=${coordinator} KAFKA_BROKERS=${process.env.KAFKA_BROKERS ?? ''}`,
+    `  pnpm paxfleet agents --watch`,
+    `  pnpm paxfleet claims`,
+    `  pnpm paxfleet timeline ${allWorkflows[0] ?? '<workflow-id>'}`,
+    `  pnpm paxfleet tail research-events -o json | jq .value.summary`,
+    `API: ${coordinator}/docs   Metrics: ${coordinator}/metrics`,
+  ].join('\n'),
 );
 if (dashboard) console.log(`Dashboard: ${dashboard.url}/fleet`);
 
-if (once) await shutdown(done() ? 0 : 1);
+if (once) await shutdown((await done()) ? 0 : 1);
 console.log('\nWatching (Ctrl-C stops everything this demo started)...');
 setInterval(() => {
   const text = board();
