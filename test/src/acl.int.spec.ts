@@ -39,10 +39,10 @@ import { eventually } from '@paxfleet/kafka/testing';
 import {
   adminEnv,
   agentConnection,
-  agentPasswords,
+  agentScramEnvs,
   denials,
   grantAgentAcls,
-  scramEnv,
+  skipWithoutAgentUsers,
 } from './agent-users.ts';
 import { readTopic } from './topic-log.ts';
 
@@ -64,14 +64,9 @@ const namespace = `acl-test-${run}`;
 const registry = eventRegistry({ namespace });
 const { agents, topics } = registry.catalog;
 
-const skip =
-  process.env.PAXFLEET_TEST_AGENT_USERS &&
-  process.env.PAXFLEET_THROWAWAY_BROKER === process.env.KAFKA_BROKERS
-    ? false
-    : "PAXFLEET_TEST_AGENT_USERS is not set: scripts/with-kafka.sh makes the agents' users on a broker that enforces ACLs";
+const skip = skipWithoutAgentUsers;
 
 function fleetOptions(): FleetOptions {
-  const passwords = agentPasswords();
   return {
     agents: FLEET,
     namespace,
@@ -80,12 +75,7 @@ function fleetOptions(): FleetOptions {
     podsDir: join(workDir, 'pods'),
     // The namespace's topics are created as the admin; each agent then connects as itself.
     env: { ...adminEnv(), HEARTBEAT_INTERVAL_MS: '1000' },
-    agentEnv: Object.fromEntries(
-      agents.map((agent) => {
-        const user = agentUser(agent);
-        return [agent.name, scramEnv(user, passwords.get(user) as string)];
-      }),
-    ),
+    agentEnv: agentScramEnvs(agents.map((agent) => agent.name)),
   };
 }
 

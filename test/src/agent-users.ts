@@ -30,6 +30,24 @@ export function scramEnv(user: string, password: string): Record<string, string>
   };
 }
 
+/** Each agent's environment that connects it as its own user. */
+export function agentScramEnvs(agents: readonly string[]): Record<string, Record<string, string>> {
+  const passwords = agentPasswords();
+  return Object.fromEntries(
+    agents.map((name) => {
+      const user = agentUser({ name });
+      return [name, scramEnv(user, passwords.get(user) as string)];
+    }),
+  );
+}
+
+/** Why a suite needing the agents' users is skipped, or false on the broker that has them. */
+export const skipWithoutAgentUsers =
+  process.env.PAXFLEET_TEST_AGENT_USERS &&
+  process.env.PAXFLEET_THROWAWAY_BROKER === process.env.KAFKA_BROKERS
+    ? false
+    : "PAXFLEET_TEST_AGENT_USERS is not set: scripts/with-kafka.sh makes the agents' users on a broker that enforces ACLs";
+
 /** The run's admin (a super user on that listener): it creates topics and ACLs. */
 export function adminEnv(): Record<string, string> {
   return scramEnv(

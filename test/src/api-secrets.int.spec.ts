@@ -26,7 +26,13 @@ import { deleteNamespace, eventRegistry } from '@paxfleet/events';
 import { agentUser } from '@paxfleet/events/agent-acls';
 import { createKafka, kafkaConnectionFromEnv } from '@paxfleet/kafka';
 import { eventually } from '@paxfleet/kafka/testing';
-import { adminEnv, agentPasswords, grantAgentAcls, scramEnv } from './agent-users.ts';
+import {
+  adminEnv,
+  agentPasswords,
+  agentScramEnvs,
+  grantAgentAcls,
+  skipWithoutAgentUsers,
+} from './agent-users.ts';
 import { readTopic } from './topic-log.ts';
 
 const FLEET: readonly AgentName[] = ['coordinator', 'research', 'marketing'];
@@ -42,14 +48,9 @@ const OLD_TOKEN = `old-${randomBytes(18).toString('base64url')}`;
 const NEW_TOKEN = `new-${randomBytes(18).toString('base64url')}`;
 const MODEL_KEY = `sk-test-${randomBytes(18).toString('hex')}`;
 
-const skip =
-  process.env.PAXFLEET_TEST_AGENT_USERS &&
-  process.env.PAXFLEET_THROWAWAY_BROKER === process.env.KAFKA_BROKERS
-    ? false
-    : "PAXFLEET_TEST_AGENT_USERS is not set: scripts/with-kafka.sh makes the agents' users on a broker that enforces ACLs";
+const skip = skipWithoutAgentUsers;
 
 function fleetOptions(): FleetOptions {
-  const passwords = agentPasswords();
   return {
     agents: FLEET,
     namespace,
@@ -64,12 +65,7 @@ function fleetOptions(): FleetOptions {
       API_TOKENS: `${OLD_TOKEN},${NEW_TOKEN}`,
       API_BODY_LIMIT_BYTES: '4096',
     },
-    agentEnv: Object.fromEntries(
-      FLEET.map((name) => {
-        const user = agentUser({ name });
-        return [name, scramEnv(user, passwords.get(user) as string)];
-      }),
-    ),
+    agentEnv: agentScramEnvs(FLEET),
   };
 }
 
