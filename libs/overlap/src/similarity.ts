@@ -1,0 +1,22 @@
+/** The ways of scoring how alike two pieces of work are. */
+export const SIMILARITY_METHODS = ['lexical', 'embedding'] as const;
+export type SimilarityMethodName = (typeof SIMILARITY_METHODS)[number];
+
+/**
+ * Scores two subjects (a topic slug such as `agent-observability-platforms`, or
+ * a topic in words) from 0 (nothing alike) to 1 (the same work). The score of a
+ * pair is symmetric and the same every time it is asked: decisions that use it
+ * can be replayed.
+ */
+export interface Similarity {
+  readonly method: SimilarityMethodName;
+  /**
+   * Makes `score` answer for these subjects without waiting: a method that asks
+   * a server (embeddings) fetches what its cache lacks; a local one returns at once.
+   */
+  prepare(subjects: readonly string[]): Promise<void>;
+  /** True when `score` can answer for this subject now. */
+  prepared(subject: string): boolean;
+  /** 0..1; throws OVERLAP_NOT_PREPARED for a subject `prepare` has not seen. */
+  score(a: string, b: string): number;
+}
