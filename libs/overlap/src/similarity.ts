@@ -17,6 +17,13 @@ export interface Similarity {
   prepare(subjects: readonly string[]): Promise<void>;
   /** True when `score` can answer for this subject now. */
   prepared(subject: string): boolean;
+  /**
+   * The index terms of a subject (for the lexical method, its canonical word stems after
+   * stop words and synonyms): two subjects that share none score below every useful
+   * threshold, so an index compares a subject only with those sharing a term. Undefined:
+   * the method cannot say (embeddings), and an index compares with every subject.
+   */
+  terms(subject: string): readonly string[] | undefined;
   /** 0..1; throws OVERLAP_NOT_PREPARED for a subject `prepare` has not seen. */
   score(a: string, b: string): number;
 }
