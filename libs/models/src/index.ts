@@ -19,6 +19,11 @@ export {
   type OpenAICompatibleProviderOptions,
 } from './openai-provider.ts';
 export {
+  DEFAULT_EMBEDDING_BATCH_SIZE,
+  OpenAICompatibleEmbedder,
+  type OpenAICompatibleEmbedderOptions,
+} from './openai-embeddings.ts';
+export {
   displayUrl,
   modelErrorForFetchFailure,
   modelErrorForResponse,
