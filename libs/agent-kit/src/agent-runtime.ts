@@ -44,8 +44,15 @@ export interface Work<K extends TopicName> {
   readonly clock: () => number;
   /** Reports a step of this work to agent-progress (the claim's lease is renewed by the instance's renewal loop). */
   progress(step: number, totalSteps: number, status: string): Promise<void>;
-  /** Asks the coordinator for a work key; a grant is kept alive until completion or the end of the work. */
-  claim(workKey: string, format: string): Promise<ClaimOutcome>;
+  /**
+   * Asks the coordinator for a work key; a grant is kept alive until completion or the end
+   * of the work. `subject` (what the work is about, e.g. its topic) lets the coordinator
+   * deny work that repeats other work under another key.
+   */
+  claim(
+    workKey: string,
+    work: { readonly format: string; readonly subject?: string },
+  ): Promise<ClaimOutcome>;
   /** Completes the claim; throws ClaimsError CLAIMS_REJECTED if it was lost, so nothing is published. */
   completeClaim(): Promise<ClaimRecord>;
 }
@@ -400,8 +407,12 @@ export class AgentRuntime<K extends TopicName> {
           totalSteps,
           status,
         }),
-      claim: async (workKey, format) => {
-        const outcome = await claims().acquire(workKey, { context: record.context, format });
+      claim: async (workKey, { format, subject }) => {
+        const outcome = await claims().acquire(workKey, {
+          context: record.context,
+          format,
+          ...(subject !== undefined && { subject }),
+        });
         if (outcome.granted) {
           held = { workKey, epoch: outcome.epoch };
           claims().hold(workKey, outcome.epoch, record.context);

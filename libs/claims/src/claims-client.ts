@@ -54,6 +54,8 @@ export interface ClaimsClientOptions {
 export interface RequestOptions {
   readonly context: EventContext;
   readonly format?: string;
+  /** What the work is about (a claim's topic): the coordinator denies a claim that repeats other work. */
+  readonly subject?: string;
   readonly leaseMs?: number;
   readonly timeoutMs?: number;
 }
@@ -291,6 +293,7 @@ export class ClaimsClient {
         epoch,
         lease_ms: options.leaseMs ?? this.#options.leaseMs ?? 30_000,
         format: options.format ?? '',
+        subject: options.subject ?? '',
         requested_at: (this.#options.clock ?? Date.now)(),
       },
       options.context,

@@ -25,6 +25,31 @@ const requiredForOpenAI = (variable: string) =>
     'when MODEL_PROVIDER=openai',
   );
 
+/**
+ * Where an OpenAI-compatible API is and how to call it: the agents' chat model
+ * (MODEL_PROVIDER=openai) and the coordinator's embeddings share these.
+ */
+export const modelApiProperties = {
+  MODEL_BASE_URL: Type.Optional(
+    Type.String({
+      pattern: '^https?://[^\\s/]+(/.*)?$',
+      errorMessage: 'must be an http(s) URL',
+      description: 'The OpenAI-compatible API root, e.g. https://api.openai.com/v1.',
+    }),
+  ),
+  MODEL_API_KEY: Type.Optional(
+    Type.String({
+      minLength: 1,
+      description: 'The bearer token of that API, if it needs one.',
+    }),
+  ),
+  MODEL_TIMEOUT_MS: Type.Integer({
+    minimum: 1,
+    default: DEFAULT_MODEL_TIMEOUT_MS,
+    description: 'The longest one call may take.',
+  }),
+};
+
 /** The variables of the model an agent calls. */
 export const modelConfig = configFragment(
   'Model',
@@ -37,27 +62,10 @@ export const modelConfig = configFragment(
           'offline: deterministic answers computed in the process; openai: any OpenAI-compatible chat completions API.',
       },
     ),
-    MODEL_BASE_URL: Type.Optional(
-      Type.String({
-        pattern: '^https?://[^\\s/]+(/.*)?$',
-        errorMessage: 'must be an http(s) URL',
-        description: 'With openai: the API root, e.g. https://api.openai.com/v1.',
-      }),
-    ),
+    ...modelApiProperties,
     MODEL_NAME: Type.Optional(
       Type.String({ minLength: 1, description: 'With openai: the model, e.g. gpt-4o-mini.' }),
     ),
-    MODEL_API_KEY: Type.Optional(
-      Type.String({
-        minLength: 1,
-        description: 'With openai: the bearer token, if the API needs one.',
-      }),
-    ),
-    MODEL_TIMEOUT_MS: Type.Integer({
-      minimum: 1,
-      default: DEFAULT_MODEL_TIMEOUT_MS,
-      description: 'The longest one call may take.',
-    }),
     MODEL_REQUESTS_PER_SECOND: Type.Optional(
       Type.Number({
         exclusiveMinimum: 0,

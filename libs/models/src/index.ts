@@ -44,6 +44,7 @@ export {
   DEFAULT_MODEL_REQUESTS_PER_SECOND,
   DEFAULT_MODEL_TIMEOUT_MS,
   MODEL_PROVIDERS,
+  modelApiProperties,
   modelConfig,
   modelProviderFromConfig,
   modelProviderFromEnv,

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { AgentDefinition, HandlerOutcome, Work } from '@paxfleet/agent-kit';
-import { EventsError, type AgentSpec, type ContentFormat } from '@paxfleet/events';
+import {
+  EventsError,
+  type AgentSpec,
+  type ClaimOverlap,
+  type ContentFormat,
+} from '@paxfleet/events';
 
 /** The work key all content agents compete for: one piece of content per research topic. */
 export function contentWorkKey(topic: string): string {
@@ -14,6 +19,13 @@ const STEPS = [
   'SEO optimization',
   'Publishing',
 ] as const;
+
+/** Why a denied claim is skipped, as an operator reads it in the log. */
+function skipReason(holder: string | null, overlap: ClaimOverlap | null): string {
+  if (!overlap) return `already claimed by ${holder ?? 'nobody'}`;
+  const by = overlap.state === 'held' ? 'claimed' : 'completed';
+  return `overlaps ${overlap.subject} (${overlap.score.toFixed(2)}), ${by} by ${overlap.holder ?? 'nobody'}`;
+}
 
 function title(topic: string): string {
   return topic.replace(/[-_]+/g, ' ').replace(/\b\w/g, (letter) => letter.toUpperCase());
@@ -61,16 +73,21 @@ export function writerAgent(options: {
           workKey,
         };
       }
-      const claim = await work.claim(workKey, format.id);
+      const claim = await work.claim(workKey, { format: format.id, subject: event.topic });
+      const { overlap } = claim.record;
       if (!claim.granted) {
-        work.logger.info(
-          `Skipping ${event.topic} - already claimed by ${claim.holder ?? 'nobody'}`,
-          {
-            work_key: workKey,
-            reason: claim.reason,
-          },
-        );
+        work.logger.info(`Skipping ${event.topic} - ${skipReason(claim.holder, overlap)}`, {
+          work_key: workKey,
+          reason: claim.reason,
+          ...(overlap && { overlaps: overlap.work_key, score: overlap.score }),
+        });
         return { outcome: 'skipped', reason: claim.reason, workKey };
+      }
+      if (overlap) {
+        work.logger.info(
+          `Writing ${event.topic} beside ${overlap.subject} (${overlap.score.toFixed(2)}), ${format.id} complementing ${overlap.format} by ${overlap.holder ?? 'nobody'}`,
+          { work_key: workKey, overlaps: overlap.work_key, score: overlap.score },
+        );
       }
       work.logger.info(`Claimed ${event.topic} at epoch ${claim.epoch}`, {
         work_key: workKey,

@@ -58,6 +58,8 @@ function claim(fields: Partial<ClaimRecord>): ClaimRecord {
     workflow_id: 'workflow_a',
     format: 'blog_post',
     decided_at: 10_000,
+    subject: 'a',
+    overlap: null,
     ...fields,
   };
 }

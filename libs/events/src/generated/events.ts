@@ -45,7 +45,25 @@ export type ClaimState = 'free' | 'held' | 'completed';
 
 export type ClaimDecision = 'granted' | 'renewed' | 'denied' | 'completed' | 'abandoned' | 'expired' | 'rejected';
 
-/** One coordinator decision and the full state of the work key after it; the latest record per key is the key's state. */
+export type OverlapAction = 'deny' | 'grant';
+
+export interface ClaimOverlap {
+  work_key: string;
+  subject: string;
+  holder: null | string;
+  /** held or completed */
+  state: ClaimState;
+  format: string;
+  /** 0..1, at or above threshold */
+  score: number;
+  threshold: number;
+  /** lexical or embedding */
+  method: string;
+  /** what the policy for the two formats said: deny the claim, or grant it with this note */
+  action: OverlapAction;
+}
+
+/** One coordinator decision and the full state of the work key after it; the latest record per key is the key's state. v2 adds the work's subject and the overlapping work a claim was denied or granted beside. */
 export interface ClaimRecord {
   work_key: string;
   state: ClaimState;
@@ -64,11 +82,15 @@ export interface ClaimRecord {
   format: string;
   /** epoch milliseconds */
   decided_at: number;
+  /** what the work is about, from the claim that was granted (or the request decided); the overlap index is rebuilt from it */
+  subject: string;
+  /** the most alike other work found by the overlap check at or above its threshold: why the claim was denied, or what it was granted beside; null when none */
+  overlap: null | ClaimOverlap;
 }
 
 export type ClaimAction = 'claim' | 'renew' | 'complete' | 'abandon' | 'expire';
 
-/** An agent asking the coordinator to claim, renew or release a work key. Agents ask; only the coordinator decides. */
+/** An agent asking the coordinator to claim, renew or release a work key. Agents ask; only the coordinator decides. v2 adds the subject, what the overlap check compares with other work. */
 export interface ClaimRequest {
   request_id: string;
   work_key: string;
@@ -81,6 +103,8 @@ export interface ClaimRequest {
   lease_ms: number;
   /** what the agent would produce, e.g. blog_post */
   format: string;
+  /** what the work is about, e.g. the topic agent-observability-platforms; a claim compares it with the work held or completed (the overlap check); empty: no check */
+  subject: string;
   /** epoch milliseconds */
   requested_at: number;
 }
@@ -544,6 +568,178 @@ export const schemaSources: Record<string, Record<number, AvroSchema>> = {
           "doc": "epoch milliseconds"
         }
       ]
+    },
+    "2": {
+      "type": "record",
+      "name": "ClaimRecord",
+      "namespace": "dev.paxfleet.events",
+      "doc": "One coordinator decision and the full state of the work key after it; the latest record per key is the key's state. v2 adds the work's subject and the overlapping work a claim was denied or granted beside.",
+      "fields": [
+        {
+          "name": "work_key",
+          "type": "string"
+        },
+        {
+          "name": "state",
+          "type": {
+            "type": "enum",
+            "name": "ClaimState",
+            "symbols": [
+              "free",
+              "held",
+              "completed"
+            ],
+            "default": "free"
+          }
+        },
+        {
+          "name": "holder",
+          "type": [
+            "null",
+            "string"
+          ],
+          "default": null
+        },
+        {
+          "name": "epoch",
+          "type": "long",
+          "doc": "fencing epoch; increases each time the key changes hands"
+        },
+        {
+          "name": "lease_expires_at",
+          "type": "long",
+          "default": 0,
+          "doc": "epoch milliseconds; for completed keys, the end of the completion window"
+        },
+        {
+          "name": "decision",
+          "type": {
+            "type": "enum",
+            "name": "ClaimDecision",
+            "symbols": [
+              "granted",
+              "renewed",
+              "denied",
+              "completed",
+              "abandoned",
+              "expired",
+              "rejected"
+            ],
+            "default": "denied"
+          },
+          "doc": "rejected: a renew, complete or abandon under a stale epoch or by an agent that does not hold the key"
+        },
+        {
+          "name": "request_id",
+          "type": [
+            "null",
+            "string"
+          ],
+          "default": null,
+          "doc": "the request this answers; null for expiries"
+        },
+        {
+          "name": "requester",
+          "type": [
+            "null",
+            "string"
+          ],
+          "default": null
+        },
+        {
+          "name": "reason",
+          "type": "string",
+          "default": ""
+        },
+        {
+          "name": "workflow_id",
+          "type": "string",
+          "default": ""
+        },
+        {
+          "name": "format",
+          "type": "string",
+          "default": ""
+        },
+        {
+          "name": "decided_at",
+          "type": "long",
+          "doc": "epoch milliseconds"
+        },
+        {
+          "name": "subject",
+          "type": "string",
+          "default": "",
+          "doc": "what the work is about, from the claim that was granted (or the request decided); the overlap index is rebuilt from it"
+        },
+        {
+          "name": "overlap",
+          "default": null,
+          "doc": "the most alike other work found by the overlap check at or above its threshold: why the claim was denied, or what it was granted beside; null when none",
+          "type": [
+            "null",
+            {
+              "type": "record",
+              "name": "ClaimOverlap",
+              "fields": [
+                {
+                  "name": "work_key",
+                  "type": "string"
+                },
+                {
+                  "name": "subject",
+                  "type": "string"
+                },
+                {
+                  "name": "holder",
+                  "type": [
+                    "null",
+                    "string"
+                  ],
+                  "default": null
+                },
+                {
+                  "name": "state",
+                  "type": "ClaimState",
+                  "doc": "held or completed"
+                },
+                {
+                  "name": "format",
+                  "type": "string",
+                  "default": ""
+                },
+                {
+                  "name": "score",
+                  "type": "double",
+                  "doc": "0..1, at or above threshold"
+                },
+                {
+                  "name": "threshold",
+                  "type": "double"
+                },
+                {
+                  "name": "method",
+                  "type": "string",
+                  "doc": "lexical or embedding"
+                },
+                {
+                  "name": "action",
+                  "type": {
+                    "type": "enum",
+                    "name": "OverlapAction",
+                    "symbols": [
+                      "deny",
+                      "grant"
+                    ],
+                    "default": "deny"
+                  },
+                  "doc": "what the policy for the two formats said: deny the claim, or grant it with this note"
+                }
+              ]
+            }
+          ]
+        }
+      ]
     }
   },
   "claim-request": {
@@ -601,6 +797,74 @@ export const schemaSources: Record<string, Record<number, AvroSchema>> = {
           "type": "string",
           "default": "",
           "doc": "what the agent would produce, e.g. blog_post"
+        },
+        {
+          "name": "requested_at",
+          "type": "long",
+          "doc": "epoch milliseconds"
+        }
+      ]
+    },
+    "2": {
+      "type": "record",
+      "name": "ClaimRequest",
+      "namespace": "dev.paxfleet.events",
+      "doc": "An agent asking the coordinator to claim, renew or release a work key. Agents ask; only the coordinator decides. v2 adds the subject, what the overlap check compares with other work.",
+      "fields": [
+        {
+          "name": "request_id",
+          "type": "string"
+        },
+        {
+          "name": "work_key",
+          "type": "string"
+        },
+        {
+          "name": "workflow_id",
+          "type": "string"
+        },
+        {
+          "name": "agent",
+          "type": "string"
+        },
+        {
+          "name": "action",
+          "type": {
+            "type": "enum",
+            "name": "ClaimAction",
+            "symbols": [
+              "claim",
+              "renew",
+              "complete",
+              "abandon",
+              "expire"
+            ],
+            "default": "claim"
+          },
+          "doc": "expire is the coordinator asking itself to reclaim a lapsed lease, decided in log order like any request"
+        },
+        {
+          "name": "epoch",
+          "type": "long",
+          "default": 0,
+          "doc": "the fencing epoch the agent holds (renew, complete, abandon) or the lapsed one (expire)"
+        },
+        {
+          "name": "lease_ms",
+          "type": "long",
+          "default": 30000
+        },
+        {
+          "name": "format",
+          "type": "string",
+          "default": "",
+          "doc": "what the agent would produce, e.g. blog_post"
+        },
+        {
+          "name": "subject",
+          "type": "string",
+          "default": "",
+          "doc": "what the work is about, e.g. the topic agent-observability-platforms; a claim compares it with the work held or completed (the overlap check); empty: no check"
         },
         {
           "name": "requested_at",

@@ -6,11 +6,13 @@ import {
   newTraceparent,
   TopicReader,
   type EventRegistry,
+  type ClaimRequest,
   type InputRecord,
   type Outbox,
 } from '@paxfleet/events';
 import type { ClaimMetrics } from './claim-metrics.ts';
 import { ClaimLedger, type ClaimPolicy } from './ledger.ts';
+import { OverlapIndex, type OverlapIndexOptions } from './overlap-index.ts';
 
 export interface ClaimArbiterOptions {
   readonly kafka: Kafka;
@@ -21,6 +23,8 @@ export interface ClaimArbiterOptions {
   readonly transactionalId: string;
   readonly groupInstanceId?: string;
   readonly policy: ClaimPolicy;
+  /** How claims for new keys are compared with other work; absent: they are not. */
+  readonly overlap?: OverlapIndexOptions;
   readonly metrics: ClaimMetrics;
   readonly topics?: { readonly requests: 'claim-requests'; readonly decisions: 'content-claims' };
   /** How often lapsed leases are looked for (default 1 s). */
@@ -53,6 +57,9 @@ export class ClaimArbiter {
   readonly #expiryRequested = new Map<string, number>();
   readonly #processor: ExactlyOnceProcessor<'claim-requests'>;
   readonly #history: TopicReader;
+  /** The work of every partition, which any claim may repeat; fed by #decisions' follower. */
+  readonly #overlaps: OverlapIndex | undefined;
+  readonly #decisionFollower: TopicReader | undefined;
   readonly #expiries: EventProducer;
   readonly #clock: () => number;
   #sweeper: NodeJS.Timeout | undefined;
@@ -72,6 +79,21 @@ export class ClaimArbiter {
           error: error.message,
         }),
     });
+    if (options.overlap) {
+      this.#overlaps = new OverlapIndex(options.overlap);
+      this.#decisionFollower = new TopicReader(options.connection, options.registry, {
+        clientId: `${AGENT}-overlap-index`,
+        onUndecodable: (stored, error) =>
+          options.logger?.error(
+            'unreadable record in the claim log left out of the overlap index',
+            {
+              partition: stored.partition,
+              offset: stored.offset,
+              error: error.message,
+            },
+          ),
+      });
+    }
     this.#expiries = new EventProducer({
       kafka: options.kafka,
       registry: options.registry,
@@ -111,6 +133,7 @@ export class ClaimArbiter {
 
   async start(): Promise<void> {
     await this.#history.connect();
+    await this.#followDecisions();
     await this.#expiries.connect();
     await this.#processor.start();
     this.#sweeper = setInterval(() => {
@@ -124,18 +147,63 @@ export class ClaimArbiter {
     clearInterval(this.#sweeper);
     await this.#processor.stop();
     await this.#expiries.disconnect();
+    await this.#decisionFollower?.close();
     await this.#history.close();
+  }
+
+  /**
+   * Reads every partition's decisions into the overlap index before the first request is
+   * decided, then keeps it current with other instances' decisions.
+   */
+  async #followDecisions(): Promise<void> {
+    const follower = this.#decisionFollower;
+    const index = this.#overlaps;
+    if (!follower || !index) return;
+    await follower.connect();
+    await follower.follow<'content-claims'>(
+      await follower.everyPartition(this.#decisions),
+      ({ value }) => index.apply(value),
+    );
   }
 
   async #decide(record: InputRecord<'claim-requests'>, outbox: Outbox): Promise<void> {
     const request = record.value;
     const ledger = await this.#ledgerFor(record.partition);
-    const decision = ledger.decide(request, this.#clock());
+    const overlaps = await this.#overlapCheck(request);
+    const decision = ledger.decide(request, this.#clock(), overlaps);
     if (!decision) return;
+    this.#overlaps?.apply(decision);
     outbox.send(this.#decisions, decision.work_key, decision, record.context, {
       eventType: `claim.${decision.decision}`,
     });
     this.#options.metrics.record(request, decision);
+  }
+
+  /**
+   * The overlap index, once it can score the request against all the work it may repeat
+   * (a method that asks a server has fetched what it lacks); undefined when there is no
+   * check, or the method failed: the claim is then decided on its key alone, and logged.
+   */
+  async #overlapCheck(request: ClaimRequest): Promise<OverlapIndex | undefined> {
+    const index = this.#overlaps;
+    if (!index || request.action !== 'claim' || request.subject === '') return undefined;
+    const similarity = this.#options.overlap?.similarity;
+    try {
+      // Decisions of other lanes may add work while this one waits: asked until none is missing.
+      for (let missing = index.unprepared(request); missing.length > 0;) {
+        await similarity?.prepare(missing);
+        missing = index.unprepared(request);
+      }
+      return index;
+    } catch (error) {
+      this.#options.metrics.overlapUnchecked(index.method);
+      this.#options.logger?.warn('overlap check skipped: the similarity method failed', {
+        work_key: request.work_key,
+        method: index.method,
+        error: (error as Error).message,
+      });
+      return undefined;
+    }
   }
 
   /**
@@ -177,6 +245,7 @@ export class ClaimArbiter {
   /** Lapsed leases are reclaimed by asking: the expiry is decided in log order like every request. */
   async #sweep(): Promise<void> {
     const now = this.#clock();
+    this.#overlaps?.prune(now);
     const lapsed = [...this.#ledgers.values()].flatMap((ledger) => ledger.lapsed(now));
     for (const record of lapsed) {
       const asked = this.#expiryRequested.get(`${record.work_key}@${record.epoch}`);
@@ -194,6 +263,7 @@ export class ClaimArbiter {
           epoch: record.epoch,
           lease_ms: 0,
           format: record.format,
+          subject: record.subject,
           requested_at: now,
         },
         { workflowId: record.workflow_id || 'coordinator', traceparent: newTraceparent() },

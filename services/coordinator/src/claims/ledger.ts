@@ -1,10 +1,22 @@
-import type { ClaimRecord, ClaimRequest } from '@paxfleet/events';
+import type { ClaimOverlap, ClaimRecord, ClaimRequest } from '@paxfleet/events';
 
 export interface ClaimPolicy {
   /** How long completed work stays claimed, so re-published research is not written again. */
   readonly completionWindowMs: number;
   /** A claim request that waited longer than this in the log is denied: its sender has given up. */
   readonly maxRequestAgeMs: number;
+}
+
+/** Finds other work a claim would repeat: the coordinator's overlap index. */
+export interface OverlapCheck {
+  /** The most alike work held or completed at `now`, other than the request's key, at or above the threshold. */
+  find(request: ClaimRequest, now: number): ClaimOverlap | undefined;
+}
+
+/** How a decision names the overlapping work: `overlaps content:x (0.87), claimed by marketing`. */
+export function describeOverlap(overlap: ClaimOverlap): string {
+  const by = overlap.state === 'held' ? 'claimed' : 'completed';
+  return `overlaps ${overlap.work_key} (${overlap.score.toFixed(2)}), ${by} by ${overlap.holder ?? 'nobody'}`;
 }
 
 export const DEFAULT_CLAIM_POLICY: ClaimPolicy = {
@@ -43,10 +55,14 @@ export class ClaimLedger {
     );
   }
 
-  /** Decides a request, records the outcome and returns it; undefined when there is nothing to record. */
-  decide(request: ClaimRequest, now: number): ClaimRecord | undefined {
+  /**
+   * Decides a request, records the outcome and returns it; undefined when there is nothing
+   * to record. `overlaps` is asked before a fresh grant (a new holder or epoch) of a request
+   * with a subject; without it, the work is not compared with other keys.
+   */
+  decide(request: ClaimRequest, now: number, overlaps?: OverlapCheck): ClaimRecord | undefined {
     const current = this.#keys.get(request.work_key);
-    const decision = this.#rule(request, current, now);
+    const decision = this.#rule(request, current, now, overlaps);
     if (decision) this.#keys.set(decision.work_key, decision);
     return decision;
   }
@@ -55,6 +71,7 @@ export class ClaimLedger {
     request: ClaimRequest,
     current: ClaimRecord | undefined,
     now: number,
+    overlaps: OverlapCheck | undefined,
   ): ClaimRecord | undefined {
     const unchanged = (decision: ClaimRecord['decision'], reason: string): ClaimRecord =>
       current
@@ -65,6 +82,7 @@ export class ClaimLedger {
             request_id: request.request_id,
             requester: request.agent,
             decided_at: now,
+            overlap: null,
           }
         : this.#record(request, now, {
             state: 'free',
@@ -94,14 +112,25 @@ export class ClaimLedger {
             decision: 'granted',
             reason,
           });
-        if (!current || current.state === 'free') return grant((current?.epoch ?? 0) + 1, 'free');
+        // A fresh grant starts work: unless it repeats other work, by the policy's leave.
+        const fresh = (epoch: number, reason: string): ClaimRecord => {
+          const overlap = request.subject ? overlaps?.find(request, now) : undefined;
+          if (!overlap) return grant(epoch, reason);
+          if (overlap.action === 'deny')
+            return { ...unchanged('denied', describeOverlap(overlap)), overlap };
+          return {
+            ...grant(epoch, `${reason}; complements: ${describeOverlap(overlap)}`),
+            overlap,
+          };
+        };
+        if (!current || current.state === 'free') return fresh((current?.epoch ?? 0) + 1, 'free');
         const lapsed = current.lease_expires_at <= now;
         if (current.state === 'held') {
-          if (lapsed) return grant(current.epoch + 1, `lease of ${current.holder} expired`);
+          if (lapsed) return fresh(current.epoch + 1, `lease of ${current.holder} expired`);
           if (current.holder === request.agent) return grant(current.epoch, 'already held by you');
           return unchanged('denied', `already claimed by ${current.holder}`);
         }
-        if (lapsed) return grant(current.epoch + 1, 'completion window passed');
+        if (lapsed) return fresh(current.epoch + 1, 'completion window passed');
         if (current.holder === request.agent && current.workflow_id === request.workflow_id) {
           // The holder is redoing the same workflow: its result was never published (a crash
           // between completion and publishing), so it gets its claim back to finish the work.
@@ -164,6 +193,7 @@ export class ClaimLedger {
       request_id: request.request_id,
       requester: request.agent,
       decided_at: now,
+      overlap: null,
     };
   }
 
@@ -182,6 +212,8 @@ export class ClaimLedger {
       request_id: request.request_id,
       requester: request.agent,
       decided_at: now,
+      subject: request.subject,
+      overlap: null,
       ...state,
     };
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ClaimRequest } from '@paxfleet/events';
-import { ClaimLedger } from './ledger.ts';
+import type { ClaimOverlap, ClaimRequest } from '@paxfleet/events';
+import { ClaimLedger, type OverlapCheck } from './ledger.ts';
 
 const policy = { completionWindowMs: 60_000, maxRequestAgeMs: 5_000 };
 let sequence = 0;
@@ -22,6 +22,7 @@ function request(
     epoch: 0,
     lease_ms: 10_000,
     format: 'blog_post',
+    subject: '',
     requested_at: now,
     ...extra,
   };
@@ -175,5 +176,98 @@ describe('ClaimLedger', () => {
       rebuilt.decide(request('content', 'claim', 1002), 1002)?.reason,
       'already claimed by marketing',
     );
+  });
+
+  describe('with an overlap check', () => {
+    const overlap = (action: ClaimOverlap['action']): ClaimOverlap => ({
+      work_key: 'content:agent-observability-platforms',
+      subject: 'agent-observability-platforms',
+      holder: 'marketing',
+      state: 'held',
+      format: 'blog_post',
+      score: 0.8734,
+      threshold: 0.6,
+      method: 'lexical',
+      action,
+    });
+    const asked: string[] = [];
+    const finding = (action: ClaimOverlap['action'] | undefined): OverlapCheck => ({
+      find: (claim) => {
+        asked.push(claim.work_key);
+        return action && overlap(action);
+      },
+    });
+    const claim = (agent: string, now: number, extra: Partial<ClaimRequest> = {}) =>
+      request(agent, 'claim', now, {
+        work_key: 'content:observability-for-ai-agents',
+        subject: 'observability-for-ai-agents',
+        format: 'prospect_deck',
+        ...extra,
+      });
+
+    it('denies a claim that repeats other work, naming its key, holder and score, and leaves the key free', () => {
+      const ledger = new ClaimLedger(policy);
+      const denial = ledger.decide(claim('sales', 1000), 1000, finding('deny'));
+      assert.equal(denial?.decision, 'denied');
+      assert.equal(
+        denial?.reason,
+        'overlaps content:agent-observability-platforms (0.87), claimed by marketing',
+      );
+      assert.deepEqual(denial?.overlap, overlap('deny'));
+      assert.equal(denial?.state, 'free');
+      assert.equal(denial?.subject, 'observability-for-ai-agents', 'the input is in the record');
+      const later = ledger.decide(claim('sales', 2000), 2000, finding(undefined));
+      assert.equal(later?.decision, 'granted', 'once nothing overlaps, the key is granted');
+      assert.equal(later?.epoch, 1);
+      assert.equal(later?.overlap, null);
+    });
+
+    it('grants beside complementary work with a note', () => {
+      const ledger = new ClaimLedger(policy);
+      const grant = ledger.decide(claim('sales', 1000), 1000, finding('grant'));
+      assert.equal(grant?.decision, 'granted');
+      assert.equal(grant?.holder, 'sales');
+      assert.equal(
+        grant?.reason,
+        'free; complements: overlaps content:agent-observability-platforms (0.87), claimed by marketing',
+      );
+      assert.equal(grant?.overlap?.action, 'grant');
+      const renewal = ledger.decide(
+        request('sales', 'renew', 2000, { work_key: grant?.work_key ?? '', epoch: 1 }),
+        2000,
+        finding('deny'),
+      );
+      assert.equal(renewal?.decision, 'renewed', 'only fresh grants are checked');
+      assert.equal(renewal?.overlap, null);
+      assert.equal(
+        renewal?.subject,
+        'observability-for-ai-agents',
+        'the subject stays with the key',
+      );
+    });
+
+    it('asks only for fresh grants of claims that name a subject', () => {
+      const ledger = new ClaimLedger(policy);
+      asked.length = 0;
+      ledger.decide(claim('sales', 1000, { subject: '' }), 1000, finding('deny'));
+      assert.deepEqual(asked, [], 'no subject, no check');
+      ledger.decide(
+        request('marketing', 'claim', 1000, { subject: 'agents' }),
+        1000,
+        finding(undefined),
+      );
+      ledger.decide(
+        request('marketing', 'claim', 2000, { subject: 'agents' }),
+        2000,
+        finding('deny'),
+      );
+      assert.deepEqual(
+        asked,
+        ['content/agent-observability'],
+        'the holder asking again is not checked',
+      );
+      const denial = ledger.decide(request('sales', 'claim', 2001), 2001, finding('deny'));
+      assert.equal(denial?.reason, 'already claimed by marketing', 'the key itself comes first');
+    });
   });
 });

@@ -31,6 +31,8 @@ function claimJson(record: ClaimRecord) {
     requester: record.requester,
     reason: record.reason,
     decided_at: new Date(record.decided_at).toISOString(),
+    subject: record.subject,
+    overlap: record.overlap,
   };
 }
 

@@ -82,6 +82,8 @@ function harness(lag = 0, api?: typeof GUARDED) {
     workflow_id: 'workflow_abc',
     format: 'blog_post',
     decided_at: Date.parse('2026-11-24T10:00:00Z'),
+    subject: 'agent-tracing',
+    overlap: null,
   };
   const board = {
     list: () => [record],

@@ -131,6 +131,29 @@ const Claim = Type.Object(
     requester: nullable(Type.String()),
     reason: Type.String(),
     decided_at: time,
+    subject: Type.String({
+      description: 'What the work is about; empty when the claim named none.',
+    }),
+    overlap: nullable(
+      Type.Object(
+        {
+          work_key: Type.String(),
+          subject: Type.String(),
+          holder: nullable(Type.String()),
+          state: Type.Union([Type.Literal('held'), Type.Literal('completed')]),
+          format: Type.String(),
+          score: Type.Number({ minimum: 0, maximum: 1 }),
+          threshold: Type.Number({ minimum: 0, maximum: 1 }),
+          method: Type.String(),
+          action: Type.Union([Type.Literal('deny'), Type.Literal('grant')]),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'The other work this claim repeats, found by the overlap check: why it was denied (deny), or what it was granted beside (grant).',
+        },
+      ),
+    ),
   },
   { additionalProperties: false },
 );

@@ -112,6 +112,8 @@ describe('WorkflowBook', () => {
           workflow_id: 'workflow_1',
           format: 'blog_post',
           decided_at: T0 + 200,
+          subject: 'kafka',
+          overlap: null,
         },
         'workflow_1',
       ),
