@@ -6,3 +6,11 @@ export {
   type Embedder,
   type EmbeddingSimilarityOptions,
 } from './embedding/embedding-similarity.ts';
+export { LexicalSimilarity, type LexicalSimilarityOptions } from './lexical/lexical-similarity.ts';
+export {
+  PAIR_LABELS,
+  parseLabelledPairs,
+  readLabelledPairs,
+  type LabelledPair,
+  type PairLabel,
+} from './pairs.ts';

@@ -1,0 +1,76 @@
+import type { Similarity } from '../similarity.ts';
+import { compoundStem, cosine, features, joinCompounds, type Features } from './features.ts';
+import { subjectTerms } from './terms.ts';
+
+/** How much each view counts: words most, then which words go together, then spelling. */
+export const BLEND = { words: 0.5, pairs: 0.3, grams: 0.2 } as const;
+
+const DEFAULT_CACHE_SIZE = 10_000;
+
+export interface LexicalSimilarityOptions {
+  /** How many subjects' features are kept (oldest dropped first). */
+  readonly cacheSize?: number;
+}
+
+/**
+ * How alike two topics are from their words alone: no model, no network, the same
+ * answer every time. A topic becomes its canonical terms (stop words and filler out,
+ * stemmed, synonyms and abbreviations in one form), compared as a set so word order
+ * does not matter; the score blends the cosine of the terms, of the pairs of terms
+ * and of the stems' character trigrams.
+ */
+export class LexicalSimilarity implements Similarity {
+  readonly method = 'lexical';
+  readonly #cache = new Map<string, Features>();
+  readonly #cacheSize: number;
+
+  constructor(options: LexicalSimilarityOptions = {}) {
+    this.#cacheSize = options.cacheSize ?? DEFAULT_CACHE_SIZE;
+  }
+
+  prepare(_subjects: readonly string[]): Promise<void> {
+    return Promise.resolve();
+  }
+
+  prepared(_subject: string): boolean {
+    return true;
+  }
+
+  /** The canonical stems, and each two adjacent joined: a compound another subject may write as one word. */
+  terms(subject: string): readonly string[] {
+    const { terms } = this.#features(subject);
+    const compounds = terms.slice(1).map((term, i) => compoundStem(terms[i], term));
+    return [...new Set([...terms.map((term) => term.stem), ...compounds])];
+  }
+
+  score(a: string, b: string): number {
+    const first = this.#features(a);
+    const second = this.#features(b);
+    const left = withCompounds(first, second);
+    const right = withCompounds(second, first);
+    const hasPairs = left.pairs.size > 0 || right.pairs.size > 0;
+    const total = BLEND.words + BLEND.grams + (hasPairs ? BLEND.pairs : 0);
+    const blended =
+      BLEND.words * cosine(left.words, right.words) +
+      BLEND.grams * cosine(left.grams, right.grams) +
+      (hasPairs ? BLEND.pairs * cosine(left.pairs, right.pairs) : 0);
+    return Math.round(Math.min(1, blended / total) * 10_000) / 10_000;
+  }
+
+  #features(subject: string): Features {
+    const cached = this.#cache.get(subject);
+    if (cached !== undefined) return cached;
+    const computed = features(subjectTerms(subject));
+    if (this.#cache.size >= this.#cacheSize) {
+      const oldest = this.#cache.keys().next();
+      if (oldest.done !== true) this.#cache.delete(oldest.value);
+    }
+    this.#cache.set(subject, computed);
+    return computed;
+  }
+}
+
+function withCompounds(subject: Features, other: Features): Features {
+  const terms = joinCompounds(subject.terms, other.terms);
+  return terms === subject.terms ? subject : features(terms);
+}
