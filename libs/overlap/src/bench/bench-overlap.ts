@@ -6,11 +6,13 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { EmbeddingSimilarity } from '../embedding/embedding-similarity.ts';
 import { OverlapError } from '../errors.ts';
 import { LexicalSimilarity } from '../lexical/lexical-similarity.ts';
 import { readLabelledPairs, type LabelledPair } from '../pairs.ts';
 import type { Similarity } from '../similarity.ts';
 import { DEFAULT_THRESHOLDS } from '../thresholds.ts';
+import { HttpEmbedder } from './http-embedder.ts';
 import {
   figuresAt,
   half,
@@ -24,6 +26,9 @@ import {
 
 /** The goal the thresholds are set for. */
 const GOAL = { precision: 0.95, recall: 0.8 } as const;
+
+/** Per embeddings request when MODEL_TIMEOUT_MS is not set. */
+const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** The longest histogram bar, in characters. */
 const BAR_WIDTH = 30;
@@ -117,6 +122,18 @@ function printHalves(scored: readonly ScoredPair[], threshold: number): void {
   }
 }
 
+/** Lexical always; embedding when MODEL_BASE_URL and CLAIM_OVERLAP_EMBEDDING_MODEL name a model. */
+function methods(env: NodeJS.ProcessEnv): Similarity[] {
+  const lexical = new LexicalSimilarity();
+  const baseUrl = env['MODEL_BASE_URL'];
+  const model = env['CLAIM_OVERLAP_EMBEDDING_MODEL'];
+  if (baseUrl === undefined || baseUrl === '' || model === undefined || model === '')
+    return [lexical];
+  const timeoutMs = Number(env['MODEL_TIMEOUT_MS'] ?? '') || DEFAULT_TIMEOUT_MS;
+  const embedder = new HttpEmbedder({ baseUrl, model, apiKey: env['MODEL_API_KEY'], timeoutMs });
+  return [lexical, new EmbeddingSimilarity({ embedder })];
+}
+
 function score(similarity: Similarity, pairs: readonly LabelledPair[]): ScoredPair[] {
   return pairs.map((pair) => ({ ...pair, score: similarity.score(pair.a, pair.b) }));
 }
@@ -132,11 +149,19 @@ try {
   process.exit(2);
 }
 
-const methods: Similarity[] = [new LexicalSimilarity()];
 const finalLines: string[] = [];
-for (const similarity of methods) {
-  await similarity.prepare([...new Set(pairs.flatMap((pair) => [pair.a, pair.b]))]);
-  const scored = score(similarity, pairs);
+for (const similarity of methods(process.env)) {
+  let scored: ScoredPair[];
+  try {
+    await similarity.prepare([...new Set(pairs.flatMap((pair) => [pair.a, pair.b]))]);
+    scored = score(similarity, pairs);
+  } catch (error) {
+    console.error(
+      `bench-overlap: ${similarity.method}: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    process.exitCode = 1;
+    continue;
+  }
   const threshold = override ?? DEFAULT_THRESHOLDS[similarity.method];
   console.log(`${similarity.method} on ${file}`);
   printDistribution(scored);

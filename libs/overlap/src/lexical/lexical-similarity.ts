@@ -2,7 +2,11 @@ import type { Similarity } from '../similarity.ts';
 import { compoundStem, cosine, features, joinCompounds, type Features } from './features.ts';
 import { subjectTerms } from './terms.ts';
 
-/** How much each view counts: words most, then which words go together, then spelling. */
+/**
+ * How much each view counts: words most, then which words go together, then spelling.
+ * Two subjects that share no term score from the trigrams alone, at most
+ * grams / (words + grams) ≈ 0.29: below any useful threshold, as `terms` promises.
+ */
 export const BLEND = { words: 0.5, pairs: 0.3, grams: 0.2 } as const;
 
 const DEFAULT_CACHE_SIZE = 10_000;

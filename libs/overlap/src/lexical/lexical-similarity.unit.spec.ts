@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { readLabelledPairs } from '../pairs.ts';
 import { DEFAULT_THRESHOLDS } from '../thresholds.ts';
 import { LexicalSimilarity } from './lexical-similarity.ts';
 
@@ -80,4 +82,17 @@ it('subjects that share no term score below the threshold, so an index may skip 
 it('terms include adjacent words joined, for a subject that writes them as one', () => {
   const similarity = new LexicalSimilarity();
   assert.ok(similarity.terms('multi-cloud-strategy').includes('multicloud'));
+});
+
+it('every labelled pair at or above the threshold shares a term', async () => {
+  const file = fileURLToPath(new URL('../../data/topic-pairs.tsv', import.meta.url));
+  const similarity = new LexicalSimilarity();
+  for (const { a, b } of await readLabelledPairs(file)) {
+    if (similarity.score(a, b) < threshold) continue;
+    const terms = new Set(similarity.terms(a));
+    assert.ok(
+      similarity.terms(b).some((term) => terms.has(term)),
+      `${a} / ${b}`,
+    );
+  }
 });
