@@ -47,9 +47,11 @@ export class LexicalSimilarity implements Similarity {
     return [...new Set([...terms.map((term) => term.stem), ...compounds])];
   }
 
+  /** Computed in one order of the two subjects whichever way they are asked, so it is symmetric to the last bit. */
   score(a: string, b: string): number {
-    const first = this.#features(a);
-    const second = this.#features(b);
+    const [x, y] = a <= b ? [a, b] : [b, a];
+    const first = this.#features(x);
+    const second = this.#features(y);
     const left = withCompounds(first, second);
     const right = withCompounds(second, first);
     const hasPairs = left.pairs.size > 0 || right.pairs.size > 0;

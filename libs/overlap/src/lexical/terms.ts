@@ -86,7 +86,11 @@ export function subjectTerms(subject: string): Term[] {
   const kept =
     terms.length > 0 ? terms : words.map((word) => ({ stem: stem(word), surface: word }));
   const seen = new Set<string>();
-  return kept
-    .filter((term) => !seen.has(term.stem) && seen.add(term.stem))
-    .map((term) => ({ ...term, weight: GENERIC_STEMS.has(term.stem) ? GENERIC_WEIGHT : 1 }));
+  const unique: Term[] = [];
+  for (const term of kept) {
+    if (seen.has(term.stem)) continue;
+    seen.add(term.stem);
+    unique.push({ ...term, weight: GENERIC_STEMS.has(term.stem) ? GENERIC_WEIGHT : 1 });
+  }
+  return unique;
 }
