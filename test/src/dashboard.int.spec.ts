@@ -16,6 +16,7 @@ import { startFleet, stopFleet, type AgentName, type FleetProcess } from '@paxfl
 import { createKafka, kafkaConnectionFromEnv } from '@paxfleet/kafka';
 import { testKafka } from '@paxfleet/kafka/testing';
 import { deleteNamespace, eventRegistry } from '@paxfleet/events';
+import { researchTopics } from './research-topics.ts';
 import { readTopic } from './topic-log.ts';
 
 const AGENTS: readonly AgentName[] = [
@@ -37,6 +38,7 @@ const artifacts =
   process.env.BROWSER_TEST_ARTIFACTS ??
   join(repository, '.run', 'dashboard-test', new Date().toISOString().replace(/[:.]/g, '-'));
 const run = randomBytes(3).toString('hex');
+const topicOf = researchTopics(run);
 const workDir = join(tmpdir(), `paxfleet-dashboard-${run}`);
 /** Its own Kafka namespace: its records (a garbage one among them) never reach the fleet test's topics. */
 const namespace = `dashboard-test-${run}`;
@@ -149,7 +151,7 @@ describe('the dashboard in a real browser, during a fleet run', { timeout: 300_0
       });
       new MutationObserver(note).observe(document.getElementById('fleet'), { childList: true, subtree: true, characterData: true });
     })()`);
-    const workflow = await submit(`dash-${run}-steps`);
+    const workflow = await submit(topicOf('steps'));
     const steps = await page.waitForFunction(
       `(() => { const steps = Object.entries(window.__pxfSteps).find(([, seen]) => seen.filter((text) => /\\(step \\d+\\/\\d+\\)/.test(text)).length >= 2); return steps && JSON.stringify(steps); })()`,
       undefined,
@@ -173,7 +175,7 @@ describe('the dashboard in a real browser, during a fleet run', { timeout: 300_0
       const response = fetch(`${fleet.get('coordinator')?.url}/research`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ topic: `dash-${run}-latency-${sample}` }),
+        body: JSON.stringify({ topic: topicOf(`latency-${sample}`) }),
       });
       const { workflow_id: id } = (await (await response).json()) as { workflow_id: string };
       const produced = Date.now();
@@ -191,7 +193,7 @@ describe('the dashboard in a real browser, during a fleet run', { timeout: 300_0
 
   it('a claim appears with its holder, and its countdown moves', async () => {
     const page = await open('/claims');
-    const topic = `dash-${run}-claim`;
+    const topic = topicOf('claim');
     await submit(topic);
     const row = page.locator(`#claims-held tr[data-key="content:${topic}"]`).first();
     await row.waitFor({ timeout: 60_000 });
@@ -212,7 +214,7 @@ describe('the dashboard in a real browser, during a fleet run', { timeout: 300_0
   });
 
   it('a workflow is found by search, and its page lists its events in order', async () => {
-    const topic = `dash-${run}-search`;
+    const topic = topicOf('search');
     const workflow = await submit(topic);
     const page = await open('/workflows');
     await page.getByRole('searchbox', { name: 'Search' }).fill(topic);
@@ -299,7 +301,7 @@ describe('the dashboard in a real browser, during a fleet run', { timeout: 300_0
 
   it('a record containing <script> is shown as text, and does not run', async () => {
     const script = `<script>window.__pxfXss = 1</script><img src='x' onerror='window.__pxfXss = 2'>`;
-    const workflow = await submit(`dash-${run}-xss`, `brief ${script}`);
+    const workflow = await submit(topicOf('xss'), `brief ${script}`);
     const page = await open(`/topics/research-tasks?workflow=${workflow}`);
     const message = page.locator('#messages .message').first();
     await message.waitFor({ timeout: 30_000 });

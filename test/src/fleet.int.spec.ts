@@ -26,6 +26,7 @@ import { applyCatalog, Bodies, eventRegistry, type TopicValues } from '@paxfleet
 import { blobConfig, blobStoreFromConfig } from '@paxfleet/agent-kit';
 import { lookUpWorkflow } from '@paxfleet/archive';
 import { loadConfig } from '@paxfleet/core';
+import { researchTopics } from './research-topics.ts';
 import { readTopic } from './topic-log.ts';
 
 const WRITERS = ['marketing', 'sales', 'content'] as const;
@@ -33,6 +34,7 @@ const RESEARCH_INLINE_MAX_BYTES = 512;
 /** The ledger's price table in this test: USD per million tokens of the offline model. */
 const PRICE = { input: 0.15, output: 0.6 };
 const run = randomBytes(3).toString('hex');
+const topicOf = researchTopics(run);
 /**
  * Where the fleet listens (FLEET_TEST_BASE_PORT: two runs on one machine), and a replay's
  * shadow fleet; both below 32768, where Linux takes ephemeral ports for outgoing connections.
@@ -171,7 +173,7 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
   after(() => stopFleet(fleet));
 
   it('20 research topics at once: exactly one content result each, 40 skips that name the winner, workflow-id on every record', async () => {
-    const topics = Array.from({ length: 20 }, (_, index) => `e2e-${run}-topic-${index}`);
+    const topics = Array.from({ length: 20 }, (_, index) => topicOf(`topic-${index}`));
     const workflows = new Map<string, string>();
     await Promise.all(topics.map(async (topic) => workflows.set(topic, await submit(topic))));
     const workflowIds = new Set(workflows.values());
@@ -231,8 +233,60 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
     }
   });
 
+  it('two topics that are one piece of work get one article, the skips naming the overlap (agents, timeline); two related but distinct topics get two', async () => {
+    // The pair shares a suffix of its own (this run, not any other on this broker); the
+    // distinct topics each have their own.
+    const tag = randomBytes(3).toString('hex');
+    const same = [`agent-observability-platforms-${tag}`, `observability-for-ai-agents-${tag}`];
+    const distinct = [topicOf('kafka-security'), topicOf('kafka-performance')];
+    const workflows = new Map<string, string>();
+    await Promise.all(
+      [...same, ...distinct].map(async (topic) => workflows.set(topic, await submit(topic))),
+    );
+    const ids = new Set(workflows.values());
+    await eventually(
+      () => writerActivityFor(ids),
+      (found) => found.length >= 3 * ids.size,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+
+    const sameResults = await resultsFor(same);
+    assert.equal(sameResults.length, 1, 'one article for the two phrasings');
+    assert.equal((await resultsFor(distinct)).length, 2, 'two articles for two pieces of work');
+    const [winner] = sameResults;
+    const loser = same.find((topic) => topic !== winner?.value.topic) as string;
+    const loserWorkflow = workflows.get(loser) as string;
+    const skips = (await writerActivityFor(new Set([loserWorkflow]))).filter(
+      (event) => event.value.outcome === 'skipped',
+    );
+    assert.equal(skips.length, 3, 'every writer skips the repeat');
+    for (const skip of skips)
+      assert.match(
+        skip.value.reason,
+        new RegExp(
+          `^overlaps content:${winner?.value.topic} \\((?:0\\.\\d\\d|1\\.00)\\), (claimed|completed) by ${winner?.value.agent}$`,
+        ),
+      );
+    const logged = WRITERS.flatMap((writer) =>
+      readFileSync(join(workDir, 'logs', `${writer}.log`), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes(`Skipping ${loser} - overlaps ${winner?.value.topic} (`)),
+    );
+    assert.equal(logged.length, 3, 'each writer says what the topic overlaps and who has it');
+    const timeline = await workflowTimeline(
+      kafkaConnectionFromEnv(process.env, 'overlap-timeline-test'),
+      eventRegistry(),
+      loserWorkflow,
+    );
+    const denials = formatTimeline(timeline)
+      .split('\n')
+      .filter((line) => line.includes('content-claims') && line.includes('decision=denied'));
+    assert.ok(denials.length >= 1, 'the timeline shows the denials');
+    for (const line of denials) assert.match(line, /reason=overlaps content:/);
+  });
+
   it('the paxfleet command on the fleet: submit --wait, workflow, tail by workflow, claims, lag, agents, timeline and a dead letter re-driven once, in table and JSON; bad input is one line and exit 2', async () => {
-    const topic = `e2e-${run}-cli`;
+    const topic = topicOf('cli');
     const waited = await paxfleet(['submit', topic, '--wait', '--timeout', '3m', '-o', 'json']);
     assert.equal(waited.code, 0, waited.stderr);
     const accepted = JSON.parse(waited.stdout) as {
@@ -413,7 +467,7 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
         : 'BLOB_S3_BUCKET is not set (make test runs this under scripts/with-s3.sh)',
     },
     async () => {
-      const topic = `e2e-${run}-bodies`;
+      const topic = topicOf('bodies');
       const workflow = await submit(topic);
       const [result] = await eventually(
         () => resultsFor([topic]),
@@ -448,7 +502,7 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
         : 'JAEGER_QUERY_URL is not set (make test runs this under scripts/with-jaeger.sh)',
     },
     async () => {
-      const topic = `e2e-${run}-traced`;
+      const topic = topicOf('traced');
       const workflow = await submit(topic);
       const [result] = await eventually(
         () => resultsFor([topic]),
@@ -500,7 +554,7 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
   );
 
   it('a workflow replays as a timeline from every topic, in causal order', async () => {
-    const topic = `e2e-${run}-timeline`;
+    const topic = topicOf('timeline');
     const workflow = await submitAndFinish(topic);
     const timeline = await workflowTimeline(
       kafkaConnectionFromEnv(process.env, 'timeline-test'),
@@ -596,7 +650,7 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
   });
 
   it('a workflow replayed in a shadow namespace with its recorded model outputs does the same; with the winning writer’s prompt changed only its piece and what is computed from it differ; nothing live moves', async () => {
-    const topic = `e2e-${run}-replay`;
+    const topic = topicOf('replay');
     const workflow = await submitAndFinish(topic);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const connection = kafkaConnectionFromEnv(process.env, 'replay-test');
@@ -773,7 +827,7 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
     await restart({ BLOB_STORE: 'file', BLOB_DIR: 'blobs', BLOB_INLINE_MAX_BYTES: '0' });
     let before;
     try {
-      before = await writerOutcomes(await submit(`e2e-${run}-old-config`));
+      before = await writerOutcomes(await submit(topicOf('old-config')));
     } finally {
       await restart({});
     }
@@ -788,7 +842,7 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
         "research's file is on research's own disk, which no writer's pod has",
       );
     }
-    const topic = `e2e-${run}-shipped-config`;
+    const topic = topicOf('shipped-config');
     const after = await writerOutcomes(await submit(topic));
     assert.deepEqual(after.map((event) => event.value.outcome).sort(), [
       'processed',
@@ -799,7 +853,7 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
   });
 
   it('a writer killed with SIGKILL mid-draft and restarted: still exactly one result per topic', async () => {
-    const topics = Array.from({ length: 6 }, (_, index) => `e2e-${run}-crash-${index}`);
+    const topics = Array.from({ length: 6 }, (_, index) => topicOf(`crash-${index}`));
     const slow = { MODEL_OFFLINE_LATENCY_MS: '400' };
     await Promise.all(
       WRITERS.map(async (writer) => {
@@ -844,7 +898,7 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
     await research.stop();
     research.start(slow);
     await research.ready();
-    const topics = Array.from({ length: 300 }, (_, index) => `e2e-${run}-burst-${index}`);
+    const topics = Array.from({ length: 300 }, (_, index) => topicOf(`burst-${index}`));
     const burst = new Set(topics);
     const researched = async () =>
       (await readTopic('research-events')).filter((event) => burst.has(event.value.topic));
@@ -885,7 +939,7 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
     const calls = new Map<string, { pid: number; at: number }[]>();
     for (const line of readFileSync(callLog, 'utf8').split('\n').filter(Boolean)) {
       const call = JSON.parse(line) as { pid: number; at: number; prompt: string };
-      const index = new RegExp(`e2e ${run} burst (\\d+)[.:]`).exec(call.prompt)?.[1];
+      const index = new RegExp(`burst (\\d+) [0-9a-f]{6}[.:]`).exec(call.prompt)?.[1];
       const topic = index === undefined ? undefined : topics[Number(index)];
       if (topic) calls.set(topic, [...(calls.get(topic) ?? []), call]);
     }
@@ -911,7 +965,7 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
   it('a second signal during shutdown ends an agent with events in flight at once (five times over); a later instance finishes the work', async () => {
     const research = fleet.get('research') as FleetProcess;
     const slow = { MODEL_OFFLINE_LATENCY_MS: '3000' };
-    const topics = Array.from({ length: 10 }, (_, index) => `e2e-${run}-signals-${index}`);
+    const topics = Array.from({ length: 10 }, (_, index) => topicOf(`signals-${index}`));
     const logFile = join(workDir, 'logs', 'research.log');
     const secondSignalLines = () =>
       readFileSync(logFile, 'utf8')
@@ -984,14 +1038,14 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
     research.start({ AGENT_BUDGET_TOKENS: '1', AGENT_BUDGET_WINDOW_MS: String(windowMs) });
     await research.ready();
     try {
-      const first = await submit(`e2e-${run}-budget-first`);
+      const first = await submit(topicOf('budget-first'));
       await researched(first);
       assert.equal(await eventually(paused, (value) => value === '1'), '1');
       const [call] = (await readTopic('model-calls')).filter(
         (event) => event.value.workflow_id === first && event.value.agent === 'research',
       );
       assert.ok(call, 'the first task’s model call is in the ledger');
-      const second = await submit(`e2e-${run}-budget-second`);
+      const second = await submit(topicOf('budget-second'));
       const [done] = await researched(second);
       assert.ok(done, 'the second task is researched once the window has room');
       assert.ok(
@@ -1012,7 +1066,7 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
   });
 
   it('an event older than a writer’s maximum age is recorded as stale and not acted on', async () => {
-    const topic = `e2e-${run}-stale`;
+    const topic = topicOf('stale');
     await Promise.all(WRITERS.map((writer) => (fleet.get(writer) as FleetProcess).stop()));
     const workflow = await submit(topic);
     await eventually(
@@ -1047,7 +1101,7 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
         : 'BLOB_S3_BUCKET is not set (make test runs this under scripts/with-s3.sh)',
     },
     async () => {
-      const topic = `e2e-${run}-replay-archived`;
+      const topic = topicOf('replay-archived');
       const workflow = await submitAndFinish(topic);
       await new Promise((resolve) => setTimeout(resolve, 1500));
       const store = blobStoreFromConfig(

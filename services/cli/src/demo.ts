@@ -32,11 +32,14 @@ if (!Number.isSafeInteger(requestedPort) || requestedPort < 1 || requestedPort >
 }
 const repository = new URL('../../../', import.meta.url).pathname;
 const runDir = join(repository, '.run', 'demo', new Date().toISOString().replace(/[:.]/g, '-'));
+// One topic twice (the same key: one claim wins) and one phrased another way (another key:
+// the coordinator's overlap check denies it).
 const topics = [
   'agent-observability-platforms',
   'kafka-for-multi-agent-systems',
   'llm-cost-control',
   'agent-observability-platforms',
+  'observability-for-ai-agents',
   'schema-evolution-in-practice',
 ];
 const LABELS: Record<string, string> = {

@@ -5,6 +5,7 @@ import { coordinatorApiInfo } from './http/schemas.ts';
 import { ClaimArbiter } from './claims/claim-arbiter.ts';
 import { ClaimBoard } from './claims/claim-board.ts';
 import { ClaimMetrics } from './claims/claim-metrics.ts';
+import { overlapFromConfig } from './claims/overlap-settings.ts';
 import { coordinatorServiceConfig } from './config.ts';
 import { taskRoutes } from './routing/task-routes.ts';
 import { TaskRouter } from './routing/task-router.ts';
@@ -51,6 +52,7 @@ await runServiceProcess(
       onError: (error) => logger.warn('reading the workflow topics', { err: error }),
     });
     const transactionalId = `${declared.group}-${config.INSTANCE_ID}`;
+    const overlap = overlapFromConfig(config);
     const arbiter = new ClaimArbiter({
       kafka,
       connection,
@@ -61,6 +63,7 @@ await runServiceProcess(
         completionWindowMs: config.CLAIM_COMPLETION_WINDOW_MS,
         maxRequestAgeMs: config.CLAIM_MAX_REQUEST_AGE_MS,
       },
+      ...(overlap && { overlap }),
       metrics: new ClaimMetrics(metrics),
       sweepIntervalMs: config.LEASE_SWEEP_INTERVAL_MS,
       logger,
@@ -90,6 +93,7 @@ await runServiceProcess(
       logger.info('coordinator deciding claims', {
         group: declared.group,
         transactional_id: transactionalId,
+        overlap: overlap ? `${overlap.similarity.method}, threshold ${overlap.threshold}` : 'off',
       });
     });
     onShutdown('claim arbiter', () => arbiter.stop());

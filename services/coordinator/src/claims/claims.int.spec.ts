@@ -9,8 +9,10 @@ import type { ClaimRecord } from '@paxfleet/events';
 import { isolatedTopics } from '@paxfleet/events/testing';
 import type { ClaimsError } from '@paxfleet/claims';
 import { ClaimsClient, type ClaimOutcome } from '@paxfleet/claims';
+import { DEFAULT_THRESHOLDS, LexicalSimilarity } from '@paxfleet/overlap';
 import { ClaimArbiter } from './claim-arbiter.ts';
 import { ClaimMetrics } from './claim-metrics.ts';
+import { ComplementaryFormats } from './overlap-index.ts';
 import { startArbiterProcess } from '../testing/arbiter-child.ts';
 
 const kafka = testKafka('claims-test');
@@ -81,6 +83,11 @@ function inProcessArbiter(
     groupId: group,
     transactionalId: `${group}-0`,
     policy: { completionWindowMs: 60_000, maxRequestAgeMs: 60_000 },
+    overlap: {
+      similarity: new LexicalSimilarity(),
+      threshold: DEFAULT_THRESHOLDS.lexical,
+      complementary: new ComplementaryFormats(['blog_post:prospect_deck']),
+    },
     metrics: new ClaimMetrics(registry),
     topics: setup.names,
     sweepIntervalMs: 200,
@@ -136,6 +143,48 @@ function assertNoDoubleGrant(decisions: readonly ClaimRecord[]): void {
     holders.set(slot, decision.holder as string);
   }
 }
+
+/** A claim of `content:<subject>` naming its subject, as writers ask. */
+function claimOf(client: ClaimsClient, subject: string, format = 'blog_post') {
+  return client.acquire(`content:${subject}`, { context, subject, format, leaseMs: 120_000 });
+}
+
+/** What must be the same when a request is decided again: the outcome, not when or why it was worded. */
+function gist(outcome: ClaimOutcome) {
+  const { decision, holder, epoch, overlap } = outcome.record;
+  return { decision, holder, epoch, overlap };
+}
+
+/**
+ * Groups of topics that are one piece of work each, phrased three ways, with no word
+ * shared between groups: any two of a group overlap, no two of different groups do.
+ */
+const OVERLAP_GROUPS = [
+  ['payroll', 'forecasting'],
+  ['glacier', 'telemetry'],
+  ['orchard', 'scheduling'],
+  ['violin', 'licensing'],
+  ['harbor', 'inspection'],
+  ['saffron', 'pricing'],
+  ['meteor', 'tracking'],
+  ['quartz', 'auditing'],
+  ['tundra', 'mapping'],
+  ['falcon', 'onboarding'],
+  ['lantern', 'recycling'],
+  ['pepper', 'sourcing'],
+  ['cobalt', 'refining'],
+  ['walrus', 'migration'],
+  ['bamboo', 'harvesting'],
+  ['nebula', 'imaging'],
+  ['canyon', 'surveying'],
+  ['mosaic', 'restoration'],
+  ['tuba', 'rental'],
+  ['oyster', 'farming'],
+].map(([thing, activity]) => [
+  `${thing}-${activity}`,
+  `${activity}-for-${thing}`,
+  `introduction-to-${thing}-${activity}`,
+]);
 
 describe('claims on the real broker', { timeout: 180_000 }, () => {
   describe('one coordinator', () => {
@@ -224,6 +273,57 @@ describe('claims on the real broker', { timeout: 180_000 }, () => {
       assert.equal(holder.held, 0);
     });
 
+    it('denies a claim that repeats held or completed work under another key, naming its key, holder and score; grants related but distinct work, and complementary formats with a note', async () => {
+      const [marketing, sales, content] = [
+        await setup.client('overlap-marketing'),
+        await setup.client('overlap-sales'),
+        await setup.client('overlap-content'),
+      ];
+      const first = await claimOf(marketing, 'agent-observability-platforms');
+      assert.ok(first.granted, first.reason);
+      const repeat = await claimOf(content, 'observability-for-ai-agents', 'newsletter');
+      assert.equal(repeat.granted, false);
+      const overlap = repeat.record.overlap;
+      assert.equal(overlap?.work_key, 'content:agent-observability-platforms');
+      assert.equal(overlap?.holder, 'overlap-marketing');
+      assert.equal(overlap?.state, 'held');
+      assert.equal(overlap?.method, 'lexical');
+      assert.ok((overlap?.score ?? 0) >= DEFAULT_THRESHOLDS.lexical, `score ${overlap?.score}`);
+      assert.equal(
+        repeat.reason,
+        `overlaps content:agent-observability-platforms (${overlap?.score.toFixed(2)}), claimed by overlap-marketing`,
+      );
+      assert.equal(repeat.record.subject, 'observability-for-ai-agents');
+
+      const security = await claimOf(marketing, 'kafka-security');
+      const performance = await claimOf(content, 'kafka-performance', 'newsletter');
+      assert.ok(security.granted && performance.granted, 'related but distinct work is two pieces');
+      await marketing.complete('content:kafka-security', security.epoch, { context });
+      const again = await claimOf(content, 'securing-kafka', 'newsletter');
+      assert.equal(again.granted, false, 'completed work counts for its completion window');
+      assert.match(
+        again.reason,
+        /^overlaps content:kafka-security \(\d\.\d\d\), completed by overlap-marketing$/,
+      );
+
+      const deck = await claimOf(sales, 'ai-agent-observability', 'prospect_deck');
+      assert.ok(
+        deck.granted,
+        'a prospect deck complements a blog post (CLAIM_OVERLAP_COMPLEMENTARY)',
+      );
+      assert.equal(deck.record.overlap?.action, 'grant');
+      assert.match(
+        deck.reason,
+        /^free; complements: overlaps content:agent-observability-platforms/,
+      );
+      const exposition = await metrics.metrics();
+      assert.match(exposition, /paxfleet_claim_overlaps_total\{action="deny",method="lexical"\} 2/);
+      assert.match(
+        exposition,
+        /paxfleet_claim_overlaps_total\{action="grant",method="lexical"\} 1/,
+      );
+    });
+
     it('answers a holder asking again with its own grant, and times out clearly when nobody decides', async () => {
       const agent = await setup.client('returning-agent');
       const first = await agent.acquire('again:1', { context });
@@ -309,6 +409,103 @@ describe('claims on the real broker', { timeout: 180_000 }, () => {
         'no request was decided twice in the committed log',
       );
       assert.equal(decided.length, 300);
+    });
+
+    it('a restarted coordinator rebuilds the overlap index from content-claims: the same requests get the same decisions', async () => {
+      const setup = fleet();
+      await setup.topics.create(kafka);
+      const group = uniqueName('arbiter-overlap');
+      let arbiter = startArbiter(setup, group, 0);
+      await arbiter.ready;
+      const [first, second] = [await setup.client('replay-a'), await setup.client('replay-b')];
+      // Keys on different partitions: each is checked against every partition's work.
+      const requests: [ClaimsClient, string][] = [
+        [first, 'kafka-for-multi-agent-systems'],
+        [second, 'multi-agent-systems-on-kafka'],
+        [second, 'kafka-security'],
+        [first, 'kafka-performance'],
+        [first, 'securing-kafka'],
+        ...OVERLAP_GROUPS.slice(0, 4).flatMap((phrasings, index): [ClaimsClient, string][] =>
+          phrasings.map((subject) => [index % 2 ? first : second, subject]),
+        ),
+      ];
+      const decide = async () => {
+        const outcomes: ClaimOutcome[] = [];
+        for (const [client, subject] of requests) outcomes.push(await claimOf(client, subject));
+        return outcomes;
+      };
+      const before = await decide();
+      assert.deepEqual(
+        before.map((outcome) => outcome.granted),
+        [
+          true,
+          false,
+          true,
+          true,
+          false,
+          ...OVERLAP_GROUPS.slice(0, 4).flatMap(() => [true, false, false]),
+        ],
+      );
+      arbiter.child.kill('SIGKILL');
+      await once(arbiter.child, 'exit');
+      arbiter = startArbiter(setup, group, 0);
+      await arbiter.ready;
+      const afterRestart = await decide();
+      arbiter.child.kill('SIGTERM');
+      await once(arbiter.child, 'exit');
+      await setup.stopClients();
+      assert.deepEqual(afterRestart.map(gist), before.map(gist));
+    });
+
+    it('SIGKILL during a burst of claims on overlapping topics: one grant per piece of work, each denial naming it, nothing decided twice', async () => {
+      const setup = fleet();
+      await setup.topics.create(kafka);
+      const group = uniqueName('arbiter-overlap-crash');
+      let arbiter = startArbiter(setup, group, 0);
+      await arbiter.ready;
+      const agents = await Promise.all(
+        ['a', 'b', 'c'].map((name) => setup.client(`overlap-burst-${name}`, 60_000)),
+      );
+      let answered = 0;
+      const burst = Promise.all(
+        OVERLAP_GROUPS.flatMap((phrasings) =>
+          phrasings.map((subject, index) =>
+            claimOf(agents[index] as ClaimsClient, subject).finally(() => (answered += 1)),
+          ),
+        ),
+      );
+      await eventually(
+        () => answered,
+        (count) => count >= 5,
+        { intervalMs: 5 },
+      );
+      arbiter.child.kill('SIGKILL');
+      const answeredAtKill = answered;
+      await once(arbiter.child, 'exit');
+      arbiter = startArbiter(setup, group, 0);
+      await arbiter.ready;
+      const outcomes = await burst;
+      arbiter.child.kill('SIGTERM');
+      await once(arbiter.child, 'exit');
+      await setup.stopClients();
+
+      const total = OVERLAP_GROUPS.length * 3;
+      assert.ok(
+        answeredAtKill < total,
+        `the kill landed mid-burst (${answeredAtKill} of ${total})`,
+      );
+      OVERLAP_GROUPS.forEach((phrasings, index) => {
+        const mine = outcomes.slice(index * 3, index * 3 + 3);
+        const granted = mine.filter((outcome) => outcome.granted);
+        assert.equal(granted.length, 1, `${phrasings.join(' / ')}: one grant`);
+        for (const denied of mine.filter((outcome) => !outcome.granted))
+          assert.equal(denied.record.overlap?.work_key, granted[0]?.workKey, denied.reason);
+      });
+      const decisions = await setup.decisions();
+      assertNoDoubleGrant(decisions);
+      const decided = decisions.flatMap((record) => (record.request_id ? [record.request_id] : []));
+      assert.equal(decided.length, new Set(decided).size, 'no request decided twice');
+      assert.equal(decided.length, total);
     });
 
     it('two coordinator instances splitting the partitions behave the same', async () => {

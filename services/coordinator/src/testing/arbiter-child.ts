@@ -3,12 +3,14 @@ import { createInterface } from 'node:readline';
 
 /**
  * Starts a claim arbiter as a child process (arbiter-process.ts) on the given topics, in
- * the given group, as instance `id`; `ready` resolves once it decides claims.
+ * the given group, as instance `id`, with the lexical overlap check unless `overlap` is
+ * 'off'; `ready` resolves once it decides claims.
  */
 export function startArbiterProcess(options: {
   readonly topics: Readonly<Record<string, string>>;
   readonly group: string;
   readonly id: number;
+  readonly overlap?: 'lexical' | 'off';
 }): { child: ChildProcess; ready: Promise<void> } {
   const child = spawn(
     process.execPath,
@@ -19,6 +21,7 @@ export function startArbiterProcess(options: {
         CLAIM_TOPICS: JSON.stringify(options.topics),
         ARBITER_GROUP: options.group,
         ARBITER_ID: String(options.id),
+        ARBITER_OVERLAP: options.overlap ?? 'lexical',
       },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
