@@ -46,9 +46,9 @@ test-interop: $(INSTALLED) ## our Avro encoding and archive objects read and wri
 		AVRO_JAVA_CLASSPATH="$$classpath" pnpm --filter @paxfleet/events -s run test:interop; \
 		AVRO_JAVA_CLASSPATH="$$classpath" pnpm --filter @paxfleet/archive -s run test:interop
 
-test-int: $(INSTALLED) ## integration tests on a real broker, S3 server and Jaeger (started and stopped here unless KAFKA_BROKERS, BLOB_S3_BUCKET, OTEL_EXPORTER_OTLP_ENDPOINT and JAEGER_QUERY_URL are set), the dashboard's in Debian's Chromium (installed by scripts/chromium.sh if missing)
+test-int: $(INSTALLED) ## integration tests on a real broker, S3 server, Jaeger and embeddings model (started and stopped here unless KAFKA_BROKERS, BLOB_S3_BUCKET, OTEL_EXPORTER_OTLP_ENDPOINT and JAEGER_QUERY_URL, MODEL_BASE_URL are set), the dashboard's in Debian's Chromium (installed by scripts/chromium.sh if missing)
 	@chromium="$$(scripts/chromium.sh)"; \
-		CHROMIUM="$$chromium" scripts/with-kafka.sh scripts/with-s3.sh scripts/with-jaeger.sh pnpm run --silent test:int
+		CHROMIUM="$$chromium" scripts/with-kafka.sh scripts/with-s3.sh scripts/with-jaeger.sh scripts/with-embeddings.sh pnpm run --silent test:int
 
 test-fuzz: $(INSTALLED) ## Schemathesis (from PyPI, cached in .tools/) against a real coordinator on a real broker, from its /openapi.json: no 5xx, every answer as documented (FUZZ_EXAMPLES per operation, FUZZ_SEED)
 	@schemathesis="$$(scripts/schemathesis.sh)"; \
@@ -68,6 +68,9 @@ images: $(INSTALLED) ## build paxfleet/<agent>:<version> for every agent of sche
 
 bench: build ## benchmarks on one local broker, S3 server and Jaeger (figures go in README.md)
 	@scripts/with-kafka.sh scripts/with-s3.sh scripts/with-jaeger.sh pnpm -r --workspace-concurrency=1 --if-present run bench
+
+bench-overlap: $(INSTALLED) ## precision and recall of each overlap method on labelled topic pairs (OVERLAP_PAIRS, default libs/overlap/data/topic-pairs.tsv): one bench-overlap: line per method; embeddings from MODEL_BASE_URL, else a local all-MiniLM-L6-v2
+	@scripts/with-embeddings.sh node --conditions=paxfleet-source libs/overlap/src/bench/bench-overlap.ts
 
 bench-fleet: $(INSTALLED) ## the fleet under a burst of research requests: one bench-fleet: line at concurrency 1 and at the default (MODEL_OFFLINE_LATENCY_MS, BENCH_WORKFLOWS, BENCH_SERIAL_WORKFLOWS)
 	@scripts/fleet-run.sh bench/fleet-throughput.ts

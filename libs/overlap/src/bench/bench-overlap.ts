@@ -6,13 +6,13 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_MODEL_TIMEOUT_MS, OpenAICompatibleEmbedder } from '@paxfleet/models';
 import { EmbeddingSimilarity } from '../embedding/embedding-similarity.ts';
 import { OverlapError } from '../errors.ts';
 import { LexicalSimilarity } from '../lexical/lexical-similarity.ts';
 import { readLabelledPairs, type LabelledPair } from '../pairs.ts';
 import type { Similarity } from '../similarity.ts';
 import { DEFAULT_THRESHOLDS } from '../thresholds.ts';
-import { HttpEmbedder } from './http-embedder.ts';
 import {
   figuresAt,
   half,
@@ -26,9 +26,6 @@ import {
 
 /** The goal the thresholds are set for. */
 const GOAL = { precision: 0.95, recall: 0.8 } as const;
-
-/** Per embeddings request when MODEL_TIMEOUT_MS is not set. */
-const DEFAULT_TIMEOUT_MS = 30_000;
 
 /** The longest histogram bar, in characters. */
 const BAR_WIDTH = 30;
@@ -129,8 +126,14 @@ function methods(env: NodeJS.ProcessEnv): Similarity[] {
   const model = env['CLAIM_OVERLAP_EMBEDDING_MODEL'];
   if (baseUrl === undefined || baseUrl === '' || model === undefined || model === '')
     return [lexical];
-  const timeoutMs = Number(env['MODEL_TIMEOUT_MS'] ?? '') || DEFAULT_TIMEOUT_MS;
-  const embedder = new HttpEmbedder({ baseUrl, model, apiKey: env['MODEL_API_KEY'], timeoutMs });
+  const timeoutMs = Number(env['MODEL_TIMEOUT_MS'] ?? '') || DEFAULT_MODEL_TIMEOUT_MS;
+  const apiKey = env['MODEL_API_KEY'];
+  const embedder = new OpenAICompatibleEmbedder({
+    baseUrl,
+    model,
+    timeoutMs,
+    ...(apiKey !== undefined && apiKey !== '' && { apiKey }),
+  });
   return [lexical, new EmbeddingSimilarity({ embedder })];
 }
 

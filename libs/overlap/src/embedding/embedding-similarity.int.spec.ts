@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { OpenAICompatibleEmbedder } from '@paxfleet/models';
 import { EmbeddingSimilarity, type Embedder } from './embedding-similarity.ts';
 
 // The model behind MODEL_BASE_URL: scripts/with-embeddings.sh serves all-MiniLM-L6-v2 locally.
@@ -7,29 +8,19 @@ const baseUrl = process.env.MODEL_BASE_URL;
 const model = process.env.CLAIM_OVERLAP_EMBEDDING_MODEL ?? 'all-MiniLM-L6-v2';
 const timeoutMs = Number(process.env.MODEL_TIMEOUT_MS ?? 30_000);
 
-/**
- * A bare OpenAI-compatible embeddings call. @paxfleet/models' OpenAICompatibleEmbedder
- * is the real client (with its own spec); this package does not depend on it, so
- * the test posts by itself and counts what it sends.
- */
+/** The real client, counting what it is asked for. */
 class CountingEmbedder implements Embedder {
   readonly requests: string[][] = [];
+  readonly #client = new OpenAICompatibleEmbedder({
+    baseUrl: baseUrl ?? '',
+    model,
+    timeoutMs,
+    ...(process.env.MODEL_API_KEY && { apiKey: process.env.MODEL_API_KEY }),
+  });
 
-  async embed(texts: readonly string[]): Promise<number[][]> {
+  embed(texts: readonly string[]): Promise<number[][]> {
     this.requests.push([...texts]);
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (process.env.MODEL_API_KEY) headers.authorization = `Bearer ${process.env.MODEL_API_KEY}`;
-    const response = await fetch(`${baseUrl?.replace(/\/+$/, '')}/embeddings`, {
-      method: 'POST',
-      headers,
-      body: JSON.stringify({ model, input: texts }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    assert.equal(response.status, 200, await response.clone().text());
-    const { data } = (await response.json()) as {
-      data: { index: number; embedding: number[] }[];
-    };
-    return [...data].sort((a, b) => a.index - b.index).map((item) => item.embedding);
+    return this.#client.embed(texts);
   }
 }
 

@@ -9,10 +9,11 @@ import type { ClaimRecord } from '@paxfleet/events';
 import { isolatedTopics } from '@paxfleet/events/testing';
 import type { ClaimsError } from '@paxfleet/claims';
 import { ClaimsClient, type ClaimOutcome } from '@paxfleet/claims';
-import { DEFAULT_THRESHOLDS, LexicalSimilarity } from '@paxfleet/overlap';
+import { OpenAICompatibleEmbedder } from '@paxfleet/models';
+import { DEFAULT_THRESHOLDS, EmbeddingSimilarity, LexicalSimilarity } from '@paxfleet/overlap';
 import { ClaimArbiter } from './claim-arbiter.ts';
 import { ClaimMetrics } from './claim-metrics.ts';
-import { ComplementaryFormats } from './overlap-index.ts';
+import { ComplementaryFormats, type OverlapIndexOptions } from './overlap-index.ts';
 import { startArbiterProcess } from '../testing/arbiter-child.ts';
 
 const kafka = testKafka('claims-test');
@@ -70,10 +71,30 @@ function fleet() {
   };
 }
 
+const lexicalOverlap = (): OverlapIndexOptions => ({
+  similarity: new LexicalSimilarity(),
+  threshold: DEFAULT_THRESHOLDS.lexical,
+  complementary: new ComplementaryFormats(['blog_post:prospect_deck']),
+});
+
+/** The embedding method on the OpenAI-compatible API at `baseUrl`. */
+const embeddingOverlap = (baseUrl: string, timeoutMs = 30_000): OverlapIndexOptions => ({
+  similarity: new EmbeddingSimilarity({
+    embedder: new OpenAICompatibleEmbedder({
+      baseUrl,
+      model: process.env.CLAIM_OVERLAP_EMBEDDING_MODEL ?? 'all-MiniLM-L6-v2',
+      timeoutMs,
+    }),
+  }),
+  threshold: DEFAULT_THRESHOLDS.embedding,
+  complementary: new ComplementaryFormats([]),
+});
+
 function inProcessArbiter(
   setup: ReturnType<typeof fleet>,
   registry = new Registry(),
   logger?: Logger,
+  overlap: OverlapIndexOptions = lexicalOverlap(),
 ) {
   const group = uniqueName('arbiter');
   return new ClaimArbiter({
@@ -83,11 +104,7 @@ function inProcessArbiter(
     groupId: group,
     transactionalId: `${group}-0`,
     policy: { completionWindowMs: 60_000, maxRequestAgeMs: 60_000 },
-    overlap: {
-      similarity: new LexicalSimilarity(),
-      threshold: DEFAULT_THRESHOLDS.lexical,
-      complementary: new ComplementaryFormats(['blog_post:prospect_deck']),
-    },
+    overlap,
     metrics: new ClaimMetrics(registry),
     topics: setup.names,
     sweepIntervalMs: 200,
@@ -339,6 +356,81 @@ describe('claims on the real broker', { timeout: 180_000 }, () => {
         /CLAIMS_TIMEOUT: the coordinator did not decide claim of nobody:1 within 1500 ms/,
       );
       await nobody.stopClients();
+    });
+  });
+
+  describe('the embedding method', () => {
+    const embeddings = process.env.MODEL_BASE_URL;
+
+    it(
+      'on a real embeddings model: a rephrased topic is denied naming the work it repeats, a related one granted',
+      {
+        skip: embeddings
+          ? false
+          : 'MODEL_BASE_URL is not set (run under scripts/with-embeddings.sh)',
+      },
+      async () => {
+        const setup = fleet();
+        await setup.topics.create(kafka);
+        const registry = new Registry();
+        const arbiter = inProcessArbiter(
+          setup,
+          registry,
+          undefined,
+          embeddingOverlap(embeddings as string),
+        );
+        await arbiter.start();
+        try {
+          const [first, second] = [await setup.client('embed-a'), await setup.client('embed-b')];
+          assert.ok((await claimOf(first, 'kafka-for-multi-agent-systems')).granted);
+          const repeat = await claimOf(second, 'multi-agent-systems-on-kafka');
+          assert.equal(repeat.granted, false);
+          assert.equal(repeat.record.overlap?.work_key, 'content:kafka-for-multi-agent-systems');
+          assert.equal(repeat.record.overlap?.method, 'embedding');
+          assert.ok((await claimOf(first, 'kafka-security')).granted);
+          assert.ok((await claimOf(second, 'kafka-performance')).granted, 'related, not the same');
+        } finally {
+          await setup.stopClients();
+          await arbiter.stop();
+        }
+      },
+    );
+
+    it('an embeddings API that is down: claims are decided on their key alone, logged and counted', async () => {
+      const setup = fleet();
+      await setup.topics.create(kafka);
+      const registry = new Registry();
+      const warnings: string[] = [];
+      const logger: Logger = {
+        error: () => {},
+        warn: (message, fields) => warnings.push(`${message} ${JSON.stringify(fields)}`),
+        info: () => {},
+      };
+      // Port 9 (discard) on loopback: nothing listens, every call is refused at once.
+      const arbiter = inProcessArbiter(
+        setup,
+        registry,
+        logger,
+        embeddingOverlap('http://127.0.0.1:9/v1', 2000),
+      );
+      await arbiter.start();
+      try {
+        const client = await setup.client('embed-down');
+        const outcome = await claimOf(client, 'kafka-for-multi-agent-systems');
+        assert.ok(outcome.granted, outcome.reason);
+        assert.equal(outcome.reason, 'free');
+        assert.match(
+          await registry.metrics(),
+          /paxfleet_claim_overlap_unchecked_total\{method="embedding"\} 1/,
+        );
+        assert.ok(
+          warnings.some((line) => line.startsWith('overlap check skipped')),
+          warnings.join('\n'),
+        );
+      } finally {
+        await setup.stopClients();
+        await arbiter.stop();
+      }
     });
   });
 
