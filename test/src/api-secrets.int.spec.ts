@@ -181,7 +181,9 @@ describe(
       const accepted = await research(topic, { authorization: `Bearer ${OLD_TOKEN}` });
       assert.equal(accepted.status, 202, await accepted.clone().text());
       const { workflow_id: workflow } = (await accepted.json()) as { workflow_id: string };
-      const rotated = await research(`${topic}-rotated`, { authorization: `Bearer ${NEW_TOKEN}` });
+      const rotated = await research(`token-rotation-${run}`, {
+        authorization: `Bearer ${NEW_TOKEN}`,
+      });
       assert.equal(rotated.status, 202, 'the second token of the rotation is taken too');
       const status = await fetch(`${url}/workflows/${workflow}`, {
         headers: { authorization: `Bearer ${NEW_TOKEN}` },

@@ -300,9 +300,9 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
     assert.equal(accepted.status.results.length, 1);
     const workflow = accepted.workflow_id;
 
-    const live = await paxfleet(['submit', `${topic}-table`, '--wait', '--timeout', '3m']);
+    const live = await paxfleet(['submit', topicOf('submit-live'), '--wait', '--timeout', '3m']);
     assert.equal(live.code, 0, live.stderr);
-    assert.match(live.stdout, /^submitted .*-table: workflow_\w+; waiting$/m);
+    assert.match(live.stdout, /^submitted submit-live-\w+: workflow_\w+; waiting$/m);
     assert.match(live.stdout, /research-events\[\d+\]@\d+ +analysis_complete/, 'steps shown live');
     assert.match(live.stdout, /^ {2}written +\w+: /m);
     assert.match(live.stdout, /^ {2}done$/m);

@@ -1,8 +1,11 @@
 import { stem } from './stem.ts';
 import type { Term } from './terms.ts';
 
-/** A sparse vector: feature → weight. */
-export type Vector = ReadonlyMap<string, number>;
+/** A sparse vector: feature → weight, and its length, computed once. */
+export interface Vector {
+  readonly weights: ReadonlyMap<string, number>;
+  readonly norm: number;
+}
 
 /** The three views of a subject the score blends. */
 export interface Features {
@@ -13,6 +16,9 @@ export interface Features {
   readonly pairs: Vector;
   /** Character trigrams of each stem, for inflections and compounds the stemmer misses. */
   readonly grams: Vector;
+  /** The stems, and the stems two adjacent terms make joined (multi + cloud → multicloud). */
+  readonly stems: ReadonlySet<string>;
+  readonly compounds: ReadonlySet<string>;
 }
 
 const GRAM = 3;
@@ -36,21 +42,35 @@ export function features(terms: readonly Term[]): Features {
       add(grams, padded.slice(at, at + GRAM), term.weight);
     }
   }
-  return { terms, words, pairs, grams };
+  return {
+    terms,
+    words: vector(words),
+    pairs: vector(pairs),
+    grams: vector(grams),
+    stems: new Set(terms.map((term) => term.stem)),
+    compounds: new Set(terms.slice(1).map((term, i) => compoundStem(terms[i], term))),
+  };
+}
+
+function vector(weights: ReadonlyMap<string, number>): Vector {
+  let sum = 0;
+  for (const weight of weights.values()) sum += weight * weight;
+  return { weights, norm: Math.sqrt(sum) };
 }
 
 /** 0 when either vector is empty. */
 export function cosine(a: Vector, b: Vector): number {
+  const [small, large] = a.weights.size <= b.weights.size ? [a, b] : [b, a];
   let dot = 0;
-  for (const [key, weight] of a) dot += weight * (b.get(key) ?? 0);
+  for (const [key, weight] of small.weights) dot += weight * (large.weights.get(key) ?? 0);
   if (dot === 0) return 0;
-  return dot / (norm(a) * norm(b));
+  return dot / (a.norm * b.norm);
 }
 
-function norm(vector: Vector): number {
-  let sum = 0;
-  for (const weight of vector.values()) sum += weight * weight;
-  return Math.sqrt(sum);
+/** True when a joins two adjacent terms into a stem b has: only then do compounds change a score. */
+export function sharesCompound(a: Features, b: Features): boolean {
+  for (const compound of a.compounds) if (b.stems.has(compound)) return true;
+  return false;
 }
 
 /** The stem of two terms written as one word: multi + cloud → multicloud. */

@@ -1,5 +1,5 @@
 import type { Similarity } from '../similarity.ts';
-import { compoundStem, cosine, features, joinCompounds, type Features } from './features.ts';
+import { cosine, features, joinCompounds, sharesCompound, type Features } from './features.ts';
 import { subjectTerms } from './terms.ts';
 
 /**
@@ -42,9 +42,8 @@ export class LexicalSimilarity implements Similarity {
 
   /** The canonical stems, and each two adjacent joined: a compound another subject may write as one word. */
   terms(subject: string): readonly string[] {
-    const { terms } = this.#features(subject);
-    const compounds = terms.slice(1).map((term, i) => compoundStem(terms[i], term));
-    return [...new Set([...terms.map((term) => term.stem), ...compounds])];
+    const { stems, compounds } = this.#features(subject);
+    return [...new Set([...stems, ...compounds])];
   }
 
   /** Computed in one order of the two subjects whichever way they are asked, so it is symmetric to the last bit. */
@@ -54,7 +53,7 @@ export class LexicalSimilarity implements Similarity {
     const second = this.#features(y);
     const left = withCompounds(first, second);
     const right = withCompounds(second, first);
-    const hasPairs = left.pairs.size > 0 || right.pairs.size > 0;
+    const hasPairs = left.pairs.weights.size > 0 || right.pairs.weights.size > 0;
     const total = BLEND.words + BLEND.grams + (hasPairs ? BLEND.pairs : 0);
     const blended =
       BLEND.words * cosine(left.words, right.words) +
@@ -77,6 +76,7 @@ export class LexicalSimilarity implements Similarity {
 }
 
 function withCompounds(subject: Features, other: Features): Features {
+  if (!sharesCompound(subject, other)) return subject;
   const terms = joinCompounds(subject.terms, other.terms);
   return terms === subject.terms ? subject : features(terms);
 }

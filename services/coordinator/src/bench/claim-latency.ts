@@ -3,7 +3,11 @@
 // arbiter in a process of its own (as in a pod): one request at a time, at offered loads (BENCH_OFFERED_RATES per
 // second, default 250,500,1000,2000, each for BENCH_OFFERED_SECONDS, default 10, on
 // fresh keys from four agents), and a burst of BENCH_CONCURRENT at once (saturation).
+// Once for each BENCH_OVERLAP mode (default off, then lexical): with the overlap
+// check, every claim names a subject of three words drawn from the labelled topic
+// pairs' vocabulary, and is compared with all the work held.
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { Type } from '@sinclair/typebox';
 import { configFragment, loadConfig } from '@paxfleet/core';
@@ -22,6 +26,10 @@ const settings = loadConfig(
       default: [250, 500, 1000, 2000],
     }),
     BENCH_OFFERED_SECONDS: Type.Integer({ minimum: 1, default: 10 }),
+    BENCH_OVERLAP: Type.Array(Type.Union([Type.Literal('off'), Type.Literal('lexical')]), {
+      minItems: 1,
+      default: ['off', 'lexical'],
+    }),
   }),
   process.env,
 );
@@ -31,109 +39,152 @@ const offeredRates = settings.BENCH_OFFERED_RATES;
 const offeredSeconds = settings.BENCH_OFFERED_SECONDS;
 const kafka = testKafka('claims-bench');
 const connection = kafkaConnectionFromEnv(process.env, 'claims-bench');
-const topics = isolatedTopics(['claim-requests', 'content-claims']);
-const names = {
-  requests: topics.names['claim-requests'],
-  decisions: topics.names['content-claims'],
-};
-await topics.create(kafka);
-const group = uniqueName('bench-arbiter');
-// The coordinator runs as its own process, as it does in a pod: the agents' clients here
-// do not share its event loop.
-const { child: arbiter, ready } = startArbiterProcess({ topics: topics.names, group, id: 0 });
-await ready;
-const clients = await Promise.all(
-  ['marketing', 'sales', 'content', 'seo'].map(async (agent) => {
-    const client = new ClaimsClient({
-      kafka,
-      connection,
-      registry: topics.registry,
-      agent,
-      timeoutMs: 120_000,
-      topics: names,
-    });
-    await client.start();
-    return client;
-  }),
-);
 const context = { workflowId: 'workflow_bench' };
-const [first] = clients as [ClaimsClient];
-await first.acquire('warm-up', { context });
-
-const latencies: number[] = [];
-for (let index = 0; index < sequential; index += 1) {
-  const started = performance.now();
-  await first.acquire(`sequential:${index}`, { context });
-  latencies.push(performance.now() - started);
-}
-latencies.sort((a, b) => a - b);
 const percentileOf = (sorted: readonly number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-const percentile = (p: number) => percentileOf(latencies, p);
 
-/** Requests at `rate` per second for the given time, not waiting for answers; each one's latency. */
-async function offered(rate: number, seconds: number) {
-  const answered: number[] = [];
-  let errors = 0;
-  const inFlight: Promise<void>[] = [];
-  const started = performance.now();
-  let sent = 0;
-  const total = Math.round(rate * seconds);
-  while (sent < total) {
-    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
-    for (; sent < due; sent += 1) {
-      const at = performance.now();
-      const client = clients[sent % clients.length] as ClaimsClient;
-      inFlight.push(
-        client.acquire(`offered-${rate}:${sent}`, { context }).then(
-          () => void answered.push(performance.now() - at),
-          () => void (errors += 1),
-        ),
-      );
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  await Promise.all(inFlight);
-  return { sorted: answered.sort((a, b) => a - b), errors, total };
-}
-const loads = [];
-for (const rate of offeredRates) loads.push({ rate, ...(await offered(rate, offeredSeconds)) });
-
-const started = performance.now();
-await Promise.all(
-  Array.from({ length: concurrent }, (_, index) =>
-    (clients[index % clients.length] as ClaimsClient).acquire(
-      `concurrent:${index % (concurrent / 2)}`,
-      { context },
-    ),
+/** The words of the labelled topic pairs: subjects made of them look up real term lists. */
+const vocabulary = [
+  ...new Set(
+    readFileSync(new URL('../../../../libs/overlap/data/topic-pairs.tsv', import.meta.url), 'utf8')
+      .split('\n')
+      .filter((line) => line !== '' && !line.startsWith('#'))
+      .flatMap((line) => line.split('\t').slice(0, 2))
+      .flatMap((slug) => slug.split('-')),
   ),
-);
-const seconds = (performance.now() - started) / 1000;
-
-console.log(`claim decisions, one coordinator, ${registryPartitions()} claim-requests partitions`);
-console.log(
-  `latency, one request at a time (${sequential}): p50 ${percentile(50).toFixed(1)} ms, p99 ${percentile(99).toFixed(1)} ms`,
-);
-for (const load of loads) {
-  console.log(
-    `offered ${load.rate}/s for ${offeredSeconds} s: p50 ${percentileOf(load.sorted, 50).toFixed(1)} ms, p99 ${percentileOf(load.sorted, 99).toFixed(1)} ms, ${load.sorted.length} decided, ${load.errors} errors`,
-  );
-}
-const saturation = Math.round(concurrent / seconds);
-console.log(
-  `throughput, ${concurrent} requests from ${clients.length} agents at once: ${saturation} decisions/s`,
-);
-const at1000 = loads.find((load) => load.rate === 1000);
-if (at1000) {
-  console.log(
-    `bench: claims at 1000/s offered: p50 ${Math.round(percentileOf(at1000.sorted, 50))} ms, p99 ${Math.round(percentileOf(at1000.sorted, 99))} ms, ${at1000.sorted.length} decided, ${at1000.errors} errors; saturation ${saturation} decisions/s`,
-  );
+].sort();
+/** The n-th subject: three words of the vocabulary, the same every run. */
+function subjectOf(n: number): string {
+  const word = (k: number) => vocabulary[(n * 7919 + k * 104_729) % vocabulary.length] as string;
+  return `${word(1)}-${word(2 + (n % 13))}-${word(3 + (n % 101))}`;
 }
 
-await Promise.all(clients.map((client) => client.stop()));
-arbiter.kill('SIGTERM');
-await once(arbiter, 'exit');
+type Mode = (typeof settings.BENCH_OVERLAP)[number];
 
-function registryPartitions(): number {
-  return topics.registry.topic(names.requests).partitions;
+async function run(mode: Mode) {
+  const topics = isolatedTopics(['claim-requests', 'content-claims']);
+  const names = {
+    requests: topics.names['claim-requests'],
+    decisions: topics.names['content-claims'],
+  };
+  await topics.create(kafka);
+  const group = uniqueName('bench-arbiter');
+  // The coordinator runs as its own process, as it does in a pod: the agents' clients here
+  // do not share its event loop.
+  const { child: arbiter, ready } = startArbiterProcess({
+    topics: topics.names,
+    group,
+    id: 0,
+    overlap: mode,
+  });
+  await ready;
+  const clients = await Promise.all(
+    ['marketing', 'sales', 'content', 'seo'].map(async (agent) => {
+      const client = new ClaimsClient({
+        kafka,
+        connection,
+        registry: topics.registry,
+        agent,
+        timeoutMs: 120_000,
+        topics: names,
+      });
+      await client.start();
+      return client;
+    }),
+  );
+  let asked = 0;
+  const acquire = (client: ClaimsClient, workKey: string) =>
+    client.acquire(workKey, {
+      context,
+      ...(mode === 'lexical' && { subject: subjectOf((asked += 1)) }),
+    });
+  const [first] = clients as [ClaimsClient];
+  await acquire(first, 'warm-up');
+
+  const latencies: number[] = [];
+  for (let index = 0; index < sequential; index += 1) {
+    const started = performance.now();
+    await acquire(first, `sequential:${index}`);
+    latencies.push(performance.now() - started);
+  }
+  latencies.sort((a, b) => a - b);
+
+  /** Requests at `rate` per second for the given time, not waiting for answers; each one's latency. */
+  async function offered(rate: number, seconds: number) {
+    const answered: number[] = [];
+    let errors = 0;
+    const inFlight: Promise<void>[] = [];
+    const started = performance.now();
+    let sent = 0;
+    const total = Math.round(rate * seconds);
+    while (sent < total) {
+      const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
+      for (; sent < due; sent += 1) {
+        const at = performance.now();
+        const client = clients[sent % clients.length] as ClaimsClient;
+        inFlight.push(
+          acquire(client, `offered-${rate}:${sent}`).then(
+            () => void answered.push(performance.now() - at),
+            () => void (errors += 1),
+          ),
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await Promise.all(inFlight);
+    return { sorted: answered.sort((a, b) => a - b), errors, total };
+  }
+  const loads = [];
+  for (const rate of offeredRates) loads.push({ rate, ...(await offered(rate, offeredSeconds)) });
+
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrent }, (_, index) =>
+      acquire(
+        clients[index % clients.length] as ClaimsClient,
+        `concurrent:${index % (concurrent / 2)}`,
+      ),
+    ),
+  );
+  const saturation = Math.round(concurrent / ((performance.now() - started) / 1000));
+
+  await Promise.all(clients.map((client) => client.stop()));
+  arbiter.kill('SIGTERM');
+  await once(arbiter, 'exit');
+  return {
+    mode,
+    latencies,
+    loads,
+    saturation,
+    partitions: topics.registry.topic(names.requests).partitions,
+  };
+}
+
+const runs = [];
+for (const mode of settings.BENCH_OVERLAP) runs.push(await run(mode));
+
+for (const { mode, latencies, loads, saturation, partitions } of runs) {
+  console.log(
+    `claim decisions, one coordinator, ${partitions} claim-requests partitions, overlap ${mode}`,
+  );
+  console.log(
+    `latency, one request at a time (${sequential}): p50 ${percentileOf(latencies, 50).toFixed(1)} ms, p99 ${percentileOf(latencies, 99).toFixed(1)} ms`,
+  );
+  for (const load of loads) {
+    console.log(
+      `offered ${load.rate}/s for ${offeredSeconds} s: p50 ${percentileOf(load.sorted, 50).toFixed(1)} ms, p99 ${percentileOf(load.sorted, 99).toFixed(1)} ms, ${load.sorted.length} decided, ${load.errors} errors`,
+    );
+  }
+  console.log(
+    `throughput, ${concurrent} requests from 4 agents at once: ${saturation} decisions/s`,
+  );
+}
+for (const { mode, loads, saturation } of runs) {
+  const at1000 = loads.find((load) => load.rate === 1000);
+  if (!at1000) continue;
+  // Without the check, the line keeps the form earlier runs printed.
+  const label = mode === 'off' ? '' : `, overlap ${mode}`;
+  console.log(
+    `bench: claims at 1000/s offered${label}: p50 ${Math.round(percentileOf(at1000.sorted, 50))} ms, p99 ${Math.round(percentileOf(at1000.sorted, 99))} ms, ${at1000.sorted.length} decided, ${at1000.errors} errors; saturation ${saturation} decisions/s`,
+  );
 }
