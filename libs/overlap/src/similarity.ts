@@ -8,7 +8,7 @@ export type SimilarityMethodName = (typeof SIMILARITY_METHODS)[number];
  * pair is symmetric and the same every time it is asked: decisions that use it
  * can be replayed.
  */
-export interface Similarity {
+export interface Similarity<Fingerprint = unknown> {
   readonly method: SimilarityMethodName;
   /**
    * Makes `score` answer for these subjects without waiting: a method that asks
@@ -24,6 +24,18 @@ export interface Similarity {
    * the method cannot say (embeddings), and an index compares with every subject.
    */
   terms(subject: string): readonly string[] | undefined;
-  /** 0..1; throws OVERLAP_NOT_PREPARED for a subject `prepare` has not seen. */
+  /**
+   * What a subject is compared by (its features, its vector): an index keeps it for each
+   * piece of work, so comparing many costs no recomputation and no cache. Throws
+   * OVERLAP_NOT_PREPARED for a subject `prepare` has not made ready.
+   */
+  fingerprint(subject: string): Fingerprint;
+  /**
+   * 0..1, symmetric, rounded to 4 decimals. With `floor`, a method may stop early for a
+   * pair that cannot reach it and answer any score below `floor`; at or above it, the
+   * answer is the whole score.
+   */
+  compare(a: Fingerprint, b: Fingerprint, floor?: number): number;
+  /** `compare` of the two subjects' fingerprints. */
   score(a: string, b: string): number;
 }

@@ -33,7 +33,7 @@ export function subjectText(subject: string): string {
  * decimals so a replay that fetched the vectors again compares equal despite the
  * last bits of floating point.
  */
-export class EmbeddingSimilarity implements Similarity {
+export class EmbeddingSimilarity implements Similarity<Float64Array> {
   readonly method = 'embedding';
   readonly #embedder: Embedder;
   readonly #cacheSize: number;
@@ -78,9 +78,15 @@ export class EmbeddingSimilarity implements Similarity {
     return undefined;
   }
 
+  fingerprint(subject: string): Float64Array {
+    return this.#vector(subject);
+  }
+
   score(a: string, b: string): number {
-    const first = this.#vector(a);
-    const second = this.#vector(b);
+    return this.compare(this.#vector(a), this.#vector(b));
+  }
+
+  compare(first: Float64Array, second: Float64Array): number {
     let dot = 0;
     for (let i = 0; i < first.length; i++) dot += (first[i] ?? 0) * (second[i] ?? 0);
     return Math.round(Math.min(1, Math.max(0, dot)) * 10_000) / 10_000;

@@ -1,9 +1,14 @@
 import { stem } from './stem.ts';
 import type { Term } from './terms.ts';
 
-/** A sparse vector: feature → weight, and its length, computed once. */
+/**
+ * A sparse vector, compact: the features' 32-bit hashes in ascending order, their
+ * weights, and its length, computed once. An index keeps one per piece of work, and
+ * a cosine is one merge of two short arrays.
+ */
 export interface Vector {
-  readonly weights: ReadonlyMap<string, number>;
+  readonly ids: Uint32Array;
+  readonly weights: Float64Array;
   readonly norm: number;
 }
 
@@ -16,9 +21,8 @@ export interface Features {
   readonly pairs: Vector;
   /** Character trigrams of each stem, for inflections and compounds the stemmer misses. */
   readonly grams: Vector;
-  /** The stems, and the stems two adjacent terms make joined (multi + cloud → multicloud). */
-  readonly stems: ReadonlySet<string>;
-  readonly compounds: ReadonlySet<string>;
+  /** Ids (as in `words`) of the stems two adjacent terms make joined (multi + cloud → multicloud). */
+  readonly compounds: Uint32Array;
 }
 
 const GRAM = 3;
@@ -47,29 +51,63 @@ export function features(terms: readonly Term[]): Features {
     words: vector(words),
     pairs: vector(pairs),
     grams: vector(grams),
-    stems: new Set(terms.map((term) => term.stem)),
-    compounds: new Set(terms.slice(1).map((term, i) => compoundStem(terms[i], term))),
+    compounds: Uint32Array.from(compoundStems(terms), fnv1a),
   };
 }
 
+/** The stems two adjacent terms make written as one word. */
+export function compoundStems(terms: readonly Term[]): string[] {
+  return terms.slice(1).map((term, i) => compoundStem(terms[i], term));
+}
+
 function vector(weights: ReadonlyMap<string, number>): Vector {
+  const byId = new Map<number, number>();
+  for (const [feature, weight] of weights) {
+    const id = fnv1a(feature);
+    byId.set(id, (byId.get(id) ?? 0) + weight);
+  }
+  const ids = Uint32Array.from(byId.keys()).sort();
+  const values = Float64Array.from(ids, (id) => byId.get(id) ?? 0);
   let sum = 0;
-  for (const weight of weights.values()) sum += weight * weight;
-  return { weights, norm: Math.sqrt(sum) };
+  for (const weight of values) sum += weight * weight;
+  return { ids, weights: values, norm: Math.sqrt(sum) };
+}
+
+/** FNV-1a, 32 bits: a feature's id (two features of one subject sharing one add up). */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
 }
 
 /** 0 when either vector is empty. */
 export function cosine(a: Vector, b: Vector): number {
-  const [small, large] = a.weights.size <= b.weights.size ? [a, b] : [b, a];
   let dot = 0;
-  for (const [key, weight] of small.weights) dot += weight * (large.weights.get(key) ?? 0);
+  let i = 0;
+  let j = 0;
+  while (i < a.ids.length && j < b.ids.length) {
+    const x = a.ids[i] as number;
+    const y = b.ids[j] as number;
+    if (x === y) dot += (a.weights[i++] as number) * (b.weights[j++] as number);
+    else if (x < y) i++;
+    else j++;
+  }
   if (dot === 0) return 0;
   return dot / (a.norm * b.norm);
 }
 
-/** True when a joins two adjacent terms into a stem b has: only then do compounds change a score. */
+/**
+ * True when a joins two adjacent terms into a stem b has (or a hash of one collides):
+ * only then can compounds change a score, and joinCompounds looks at the words.
+ */
 export function sharesCompound(a: Features, b: Features): boolean {
-  for (const compound of a.compounds) if (b.stems.has(compound)) return true;
+  const ids = b.words.ids;
+  for (let i = 0; i < a.compounds.length; i++) {
+    for (let j = 0; j < ids.length; j++) if (ids[j] === a.compounds[i]) return true;
+  }
   return false;
 }
 

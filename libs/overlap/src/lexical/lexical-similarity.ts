@@ -1,5 +1,12 @@
 import type { Similarity } from '../similarity.ts';
-import { cosine, features, joinCompounds, sharesCompound, type Features } from './features.ts';
+import {
+  compoundStems,
+  cosine,
+  features,
+  joinCompounds,
+  sharesCompound,
+  type Features,
+} from './features.ts';
 import { subjectTerms } from './terms.ts';
 
 /**
@@ -23,7 +30,7 @@ export interface LexicalSimilarityOptions {
  * does not matter; the score blends the cosine of the terms, of the pairs of terms
  * and of the stems' character trigrams.
  */
-export class LexicalSimilarity implements Similarity {
+export class LexicalSimilarity implements Similarity<Features> {
   readonly method = 'lexical';
   readonly #cache = new Map<string, Features>();
   readonly #cacheSize: number;
@@ -42,27 +49,12 @@ export class LexicalSimilarity implements Similarity {
 
   /** The canonical stems, and each two adjacent joined: a compound another subject may write as one word. */
   terms(subject: string): readonly string[] {
-    const { stems, compounds } = this.#features(subject);
-    return [...new Set([...stems, ...compounds])];
+    const { terms } = this.fingerprint(subject);
+    return [...new Set([...terms.map((term) => term.stem), ...compoundStems(terms)])];
   }
 
-  /** Computed in one order of the two subjects whichever way they are asked, so it is symmetric to the last bit. */
-  score(a: string, b: string): number {
-    const [x, y] = a <= b ? [a, b] : [b, a];
-    const first = this.#features(x);
-    const second = this.#features(y);
-    const left = withCompounds(first, second);
-    const right = withCompounds(second, first);
-    const hasPairs = left.pairs.weights.size > 0 || right.pairs.weights.size > 0;
-    const total = BLEND.words + BLEND.grams + (hasPairs ? BLEND.pairs : 0);
-    const blended =
-      BLEND.words * cosine(left.words, right.words) +
-      BLEND.grams * cosine(left.grams, right.grams) +
-      (hasPairs ? BLEND.pairs * cosine(left.pairs, right.pairs) : 0);
-    return Math.round(Math.min(1, blended / total) * 10_000) / 10_000;
-  }
-
-  #features(subject: string): Features {
+  /** The subject's features, kept for the last `cacheSize` subjects asked for. */
+  fingerprint(subject: string): Features {
     const cached = this.#cache.get(subject);
     if (cached !== undefined) return cached;
     const computed = features(subjectTerms(subject));
@@ -73,6 +65,35 @@ export class LexicalSimilarity implements Similarity {
     this.#cache.set(subject, computed);
     return computed;
   }
+
+  score(a: string, b: string): number {
+    return this.compare(this.fingerprint(a), this.fingerprint(b));
+  }
+
+  /**
+   * Symmetric to the last bit: each cosine sums in the order of the feature ids, whichever
+   * subject comes first. With `floor`, a pair that cannot reach it is told as soon as that
+   * is certain (terms and pairs known, trigrams at best identical): the answer is then
+   * below `floor` but not the whole score. An index asks thousands of pairs a claim.
+   */
+  compare(a: Features, b: Features, floor = 0): number {
+    const left = withCompounds(a, b);
+    const right = withCompounds(b, a);
+    const hasPairs = left.pairs.ids.length > 0 || right.pairs.ids.length > 0;
+    const total = BLEND.words + BLEND.grams + (hasPairs ? BLEND.pairs : 0);
+    const known =
+      BLEND.words * cosine(left.words, right.words) +
+      (hasPairs ? BLEND.pairs * cosine(left.pairs, right.pairs) : 0);
+    if ((known + BLEND.grams) / total + ROUNDING < floor) return rounded(known / total);
+    return rounded((known + BLEND.grams * cosine(left.grams, right.grams)) / total);
+  }
+}
+
+/** Half the last decimal kept: how much rounding can raise a score. */
+const ROUNDING = 0.00005;
+
+function rounded(score: number): number {
+  return Math.round(Math.min(1, score) * 10_000) / 10_000;
 }
 
 function withCompounds(subject: Features, other: Features): Features {

@@ -26,8 +26,12 @@ export interface OverlapIndexOptions {
 const RELEASED_KEPT_MS = 60 * 60 * 1000;
 
 interface Work {
-  readonly record: ClaimRecord;
+  record: ClaimRecord;
   readonly terms: readonly string[] | undefined;
+  /** What the method compares, made once the first time the work is compared. */
+  fingerprint?: unknown;
+  /** The last lookup that counted it: one candidate once however many terms it shares. */
+  seen: number;
 }
 
 /**
@@ -41,7 +45,8 @@ export class OverlapIndex implements OverlapCheck {
   readonly #options: OverlapIndexOptions;
   readonly #work = new Map<string, Work>();
   /** Keys by term, for methods that have terms; the others compare with all work. */
-  readonly #byTerm = new Map<string, Set<string>>();
+  readonly #byTerm = new Map<string, Set<Work>>();
+  #lookups = 0;
 
   constructor(options: OverlapIndexOptions) {
     this.#options = options;
@@ -64,14 +69,20 @@ export class OverlapIndex implements OverlapCheck {
   apply(record: ClaimRecord): void {
     const known = this.#work.get(record.work_key);
     if (known && known.record.decided_at > record.decided_at) return;
+    const indexed = isIndexed(record);
+    // A renewal, a completion, a decision read back: the same terms, only the record changes.
+    if (known && known.record.subject === record.subject && isIndexed(known.record) === indexed) {
+      known.record = record;
+      return;
+    }
     if (known) this.#remove(known);
-    const indexed = record.subject !== '' && record.state !== 'free';
     const terms = indexed ? this.#options.similarity.terms(record.subject) : [];
-    this.#work.set(record.work_key, { record, terms });
+    const work: Work = { record, terms, seen: 0 };
+    this.#work.set(record.work_key, work);
     for (const term of terms ?? []) {
-      const keys = this.#byTerm.get(term) ?? new Set<string>();
-      keys.add(record.work_key);
-      this.#byTerm.set(term, keys);
+      const holders = this.#byTerm.get(term) ?? new Set<Work>();
+      holders.add(work);
+      this.#byTerm.set(term, holders);
     }
   }
 
@@ -80,37 +91,44 @@ export class OverlapIndex implements OverlapCheck {
     const { similarity } = this.#options;
     const subjects = new Set<string>();
     if (!similarity.prepared(request.subject)) subjects.add(request.subject);
-    for (const { record } of this.#candidates(request.subject)) {
-      if (record.state !== 'free' && record.subject !== '' && !similarity.prepared(record.subject))
-        subjects.add(record.subject);
+    for (const work of this.#candidates(request.subject)) {
+      const { state, subject } = work.record;
+      if (state === 'free' || subject === '' || work.fingerprint !== undefined) continue;
+      if (!similarity.prepared(subject)) subjects.add(subject);
     }
     return [...subjects];
   }
 
   find(request: ClaimRequest, now: number): ClaimOverlap | undefined {
     const { similarity, threshold, complementary } = this.#options;
-    let denying: ClaimOverlap | undefined;
-    let granting: ClaimOverlap | undefined;
-    for (const { record } of this.#candidates(request.subject)) {
+    const claimed = similarity.fingerprint(request.subject);
+    let denying: { work: Work; score: number } | undefined;
+    let granting: { work: Work; score: number } | undefined;
+    for (const work of this.#candidates(request.subject)) {
+      const { record } = work;
       if (record.work_key === request.work_key || record.state === 'free') continue;
       if (record.subject === '' || record.lease_expires_at <= now) continue;
-      const score = similarity.score(request.subject, record.subject);
+      work.fingerprint ??= similarity.fingerprint(record.subject);
+      const score = similarity.compare(claimed, work.fingerprint, threshold);
       if (score < threshold) continue;
-      const overlap: ClaimOverlap = {
-        work_key: record.work_key,
-        subject: record.subject,
-        holder: record.holder,
-        state: record.state,
-        format: record.format,
-        score,
-        threshold,
-        method: similarity.method,
-        action: complementary.complement(request.format, record.format) ? 'grant' : 'deny',
-      };
-      if (overlap.action === 'deny') denying = stronger(denying, overlap);
-      else granting = stronger(granting, overlap);
+      if (complementary.complement(request.format, record.format)) {
+        if (stronger(granting, work, score)) granting = { work, score };
+      } else if (stronger(denying, work, score)) denying = { work, score };
     }
-    return denying ?? granting;
+    const found = denying ?? granting;
+    if (!found) return undefined;
+    const { record } = found.work;
+    return {
+      work_key: record.work_key,
+      subject: record.subject,
+      holder: record.holder,
+      state: record.state,
+      format: record.format,
+      score: found.score,
+      threshold,
+      method: similarity.method,
+      action: found === denying ? 'deny' : 'grant',
+    };
   }
 
   /**
@@ -125,35 +143,38 @@ export class OverlapIndex implements OverlapCheck {
     }
   }
 
-  *#candidates(subject: string): Iterable<Work> {
+  /** The work sharing a term with the subject, each once; all the work for a method without terms. */
+  #candidates(subject: string): Iterable<Work> {
     const terms = this.#options.similarity.terms(subject);
-    if (terms === undefined) {
-      yield* this.#work.values();
-      return;
-    }
-    const seen = new Set<string>();
+    if (terms === undefined) return this.#work.values();
+    const lookup = (this.#lookups += 1);
+    const found: Work[] = [];
     for (const term of terms) {
-      for (const key of this.#byTerm.get(term) ?? []) {
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const work = this.#work.get(key);
-        if (work) yield work;
+      for (const work of this.#byTerm.get(term) ?? []) {
+        if (work.seen === lookup) continue;
+        work.seen = lookup;
+        found.push(work);
       }
     }
+    return found;
   }
 
   #remove(work: Work): void {
     this.#work.delete(work.record.work_key);
     for (const term of work.terms ?? []) {
-      const keys = this.#byTerm.get(term);
-      keys?.delete(work.record.work_key);
-      if (keys?.size === 0) this.#byTerm.delete(term);
+      const holders = this.#byTerm.get(term);
+      holders?.delete(work);
+      if (holders?.size === 0) this.#byTerm.delete(term);
     }
   }
 }
 
-function stronger(best: ClaimOverlap | undefined, next: ClaimOverlap): ClaimOverlap {
-  if (!best || next.score > best.score) return next;
-  if (next.score === best.score && next.work_key < best.work_key) return next;
-  return best;
+function isIndexed(record: ClaimRecord): boolean {
+  return record.subject !== '' && record.state !== 'free';
+}
+
+/** A higher score wins; of equal scores, the smaller key, so the answer never depends on order. */
+function stronger(best: { work: Work; score: number } | undefined, work: Work, score: number) {
+  if (!best || score > best.score) return true;
+  return score === best.score && work.record.work_key < best.work.record.work_key;
 }
