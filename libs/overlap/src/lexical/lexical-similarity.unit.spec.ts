@@ -7,6 +7,8 @@ import { LexicalSimilarity } from './lexical-similarity.ts';
 
 const threshold = DEFAULT_THRESHOLDS.lexical;
 
+const pairsFile = fileURLToPath(new URL('../../data/topic-pairs.tsv', import.meta.url));
+
 it('is ready at once for any subject', async () => {
   const similarity = new LexicalSimilarity();
   await similarity.prepare(['kafka-security']);
@@ -85,14 +87,25 @@ it('terms include adjacent words joined, for a subject that writes them as one',
 });
 
 it('every labelled pair at or above the threshold shares a term', async () => {
-  const file = fileURLToPath(new URL('../../data/topic-pairs.tsv', import.meta.url));
   const similarity = new LexicalSimilarity();
-  for (const { a, b } of await readLabelledPairs(file)) {
+  for (const { a, b } of await readLabelledPairs(pairsFile)) {
     if (similarity.score(a, b) < threshold) continue;
     const terms = new Set(similarity.terms(a));
     assert.ok(
       similarity.terms(b).some((term) => terms.has(term)),
       `${a} / ${b}`,
     );
+  }
+});
+
+it('compared with a floor, every labelled pair gets its whole score at or above it, and below it stays below', async () => {
+  const similarity = new LexicalSimilarity();
+  const floor = DEFAULT_THRESHOLDS.lexical;
+  for (const { a, b } of await readLabelledPairs(pairsFile)) {
+    const whole = similarity.score(a, b);
+    const early = similarity.compare(similarity.fingerprint(a), similarity.fingerprint(b), floor);
+    if (whole >= floor) assert.equal(early, whole, `${a} / ${b}`);
+    else assert.ok(early < floor, `${a} / ${b}: ${early} below ${floor}`);
+    assert.equal(similarity.score(b, a), whole, `${a} / ${b} symmetric`);
   }
 });
