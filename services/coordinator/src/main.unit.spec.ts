@@ -75,4 +75,34 @@ describe('the coordinator process', () => {
     );
     assert.doesNotMatch(output, /\n\s+at /, 'no stack trace');
   });
+
+  it('a bad overlap check stops it at boot naming each variable: an unknown format, a threshold out of range, embeddings without a model or an API', async () => {
+    const { code, output, lines } = await runCoordinator({
+      CLAIM_OVERLAP_METHOD: 'embedding',
+      CLAIM_OVERLAP_THRESHOLD: '1.5',
+      CLAIM_OVERLAP_COMPLEMENTARY: 'blog_post:slide_deck',
+    });
+    assert.equal(code, 1, output);
+    const [failure] = lines.filter((line) => line.message === 'start failed');
+    assert.equal(failure?.code, 'CONFIG_INVALID');
+    const error = String(failure?.error);
+    assert.match(
+      error,
+      /CLAIM_OVERLAP_THRESHOLD must be a number greater than 0 and at most 1 \(got "1\.5"\)/,
+    );
+    assert.match(
+      error,
+      /CLAIM_OVERLAP_COMPLEMENTARY names the format "slide_deck" in "blog_post:slide_deck": the writers' formats are blog_post, newsletter, prospect_deck, or \* for any/,
+    );
+    assert.match(
+      error,
+      /CLAIM_OVERLAP_EMBEDDING_MODEL is required when CLAIM_OVERLAP_METHOD=embedding/,
+    );
+    assert.match(error, /MODEL_BASE_URL is required when CLAIM_OVERLAP_METHOD=embedding/);
+    const pairs = await runCoordinator({ CLAIM_OVERLAP_COMPLEMENTARY: 'blog post' });
+    assert.match(
+      String(pairs.lines.find((line) => line.message === 'start failed')?.error),
+      /CLAIM_OVERLAP_COMPLEMENTARY must be format pairs, e\.g\. blog_post:prospect_deck,newsletter:\*/,
+    );
+  });
 });
