@@ -1,11 +1,6 @@
 import { ModelError } from './errors.ts';
-import {
-  displayUrl,
-  isRecord,
-  modelErrorForFetchFailure,
-  modelErrorForResponse,
-  scrub,
-} from './http-errors.ts';
+import { displayUrl, isRecord } from './http-errors.ts';
+import { postJson, type OpenAIEndpoint } from './openai-http.ts';
 
 /** Inputs per request: well under OpenAI's 2048, and small enough to stay within one timeout. */
 export const DEFAULT_EMBEDDING_BATCH_SIZE = 64;
@@ -33,14 +28,8 @@ export interface OpenAICompatibleEmbedderOptions {
  */
 export class OpenAICompatibleEmbedder {
   readonly model: string;
-  readonly #endpoint: string;
-  /** The endpoint as named in errors: no user info, no query. */
-  readonly #where: string;
-  readonly #apiKey: string | undefined;
-  readonly #timeoutMs: number;
+  readonly #endpoint: OpenAIEndpoint;
   readonly #batchSize: number;
-  readonly #fetch: typeof fetch;
-  readonly #clock: () => number;
 
   constructor(options: OpenAICompatibleEmbedderOptions) {
     const batchSize = options.batchSize ?? DEFAULT_EMBEDDING_BATCH_SIZE;
@@ -48,19 +37,20 @@ export class OpenAICompatibleEmbedder {
       throw new ModelError(
         'MODEL_CONFIG_INVALID',
         'the embedding batch size must be a positive integer',
-        {
-          details: { batchSize },
-        },
+        { details: { batchSize } },
       );
     }
-    this.#endpoint = `${options.baseUrl.replace(/\/+$/, '')}/embeddings`;
-    this.#where = `embeddings endpoint ${displayUrl(this.#endpoint, 'MODEL_BASE_URL')}`;
-    this.#apiKey = options.apiKey || undefined;
+    const url = `${options.baseUrl.replace(/\/+$/, '')}/embeddings`;
+    this.#endpoint = {
+      url,
+      what: `embeddings endpoint ${displayUrl(url, 'MODEL_BASE_URL')}`,
+      apiKey: options.apiKey || undefined,
+      timeoutMs: options.timeoutMs,
+      fetch: options.fetch ?? globalThis.fetch,
+      clock: options.clock ?? Date.now,
+    };
     this.model = options.model;
-    this.#timeoutMs = options.timeoutMs;
     this.#batchSize = batchSize;
-    this.#fetch = options.fetch ?? globalThis.fetch;
-    this.#clock = options.clock ?? Date.now;
   }
 
   /**
@@ -74,7 +64,12 @@ export class OpenAICompatibleEmbedder {
     const vectors: number[][] = [];
     for (let start = 0; start < texts.length; start += this.#batchSize) {
       const batch = texts.slice(start, start + this.#batchSize);
-      const embedded = await this.#request(batch, options.signal);
+      const { status, json } = await postJson(
+        this.#endpoint,
+        { model: this.model, input: batch },
+        options.signal,
+      );
+      const embedded = this.#parse(json, status, batch.length);
       const dimensions = vectors[0]?.length ?? embedded[0]?.length;
       if (embedded.some((vector) => vector.length !== dimensions)) {
         throw this.#badResponse(200, 'sent vectors of different lengths');
@@ -84,57 +79,8 @@ export class OpenAICompatibleEmbedder {
     return vectors;
   }
 
-  async #request(
-    batch: readonly string[],
-    callerSignal: AbortSignal | undefined,
-  ): Promise<number[][]> {
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
-    const signal = callerSignal ? AbortSignal.any([callerSignal, timeout]) : timeout;
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (this.#apiKey) headers.authorization = `Bearer ${this.#apiKey}`;
-
-    let status: number;
-    let responseHeaders: Headers;
-    let body: string;
-    try {
-      const response = await this.#fetch(this.#endpoint, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ model: this.model, input: batch }),
-        signal,
-      });
-      status = response.status;
-      responseHeaders = response.headers;
-      body = await response.text();
-    } catch (error) {
-      throw modelErrorForFetchFailure(error, {
-        what: this.#where,
-        callerSignal,
-        timeout,
-        timeoutMs: this.#timeoutMs,
-        secrets: [this.#apiKey],
-      });
-    }
-    if (status < 200 || status > 299) {
-      throw modelErrorForResponse(
-        { status, headers: responseHeaders, body },
-        { now: this.#clock(), what: this.#where, secrets: [this.#apiKey] },
-      );
-    }
-    return this.#parse(body, status, batch.length);
-  }
-
   /** The vectors of `data`, put in input order by each item's `index`. */
-  #parse(body: string, status: number, count: number): number[][] {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch (error) {
-      throw new ModelError('MODEL_BAD_RESPONSE', `${this.#where} sent a body that is not JSON`, {
-        cause: error,
-        details: { status, bodyStart: scrub(body.slice(0, 200), [this.#apiKey]) },
-      });
-    }
+  #parse(parsed: unknown, status: number, count: number): number[][] {
     const data = isRecord(parsed) ? parsed.data : undefined;
     if (!Array.isArray(data)) throw this.#badResponse(status, 'sent no data array');
     if (data.length !== count) {
@@ -164,6 +110,8 @@ export class OpenAICompatibleEmbedder {
   }
 
   #badResponse(status: number, what: string): ModelError {
-    return new ModelError('MODEL_BAD_RESPONSE', `${this.#where} ${what}`, { details: { status } });
+    return new ModelError('MODEL_BAD_RESPONSE', `${this.#endpoint.what} ${what}`, {
+      details: { status },
+    });
   }
 }
