@@ -203,6 +203,38 @@ const OVERLAP_GROUPS = [
   `introduction-to-${thing}-${activity}`,
 ]);
 
+/**
+ * A burst of requests with the arbiter, in a process of its own, killed with SIGKILL once
+ * `killAfter` are answered and started again: every outcome, and how many came before the kill.
+ */
+async function burstThroughKill(
+  setup: ReturnType<typeof fleet>,
+  group: string,
+  requests: readonly (() => Promise<ClaimOutcome>)[],
+  killAfter: number,
+): Promise<{ outcomes: ClaimOutcome[]; answeredAtKill: number }> {
+  const start = () => startArbiterProcess({ topics: setup.topics.names, group, id: 0 });
+  let arbiter = start();
+  await arbiter.ready;
+  let answered = 0;
+  const burst = Promise.all(requests.map((ask) => ask().finally(() => (answered += 1))));
+  await eventually(
+    () => answered,
+    (count) => count >= killAfter,
+    { intervalMs: 5 },
+  );
+  arbiter.child.kill('SIGKILL');
+  const answeredAtKill = answered;
+  await once(arbiter.child, 'exit');
+  arbiter = start();
+  await arbiter.ready;
+  const outcomes = await burst;
+  arbiter.child.kill('SIGTERM');
+  await once(arbiter.child, 'exit');
+  await setup.stopClients();
+  return { outcomes, answeredAtKill };
+}
+
 describe('claims on the real broker', { timeout: 180_000 }, () => {
   describe('one coordinator', () => {
     const setup = fleet();
@@ -441,34 +473,22 @@ describe('claims on the real broker', { timeout: 180_000 }, () => {
     it('SIGKILL during a burst loses no decision and never grants one key twice at one epoch', async () => {
       const setup = fleet();
       await setup.topics.create(kafka);
-      const group = uniqueName('arbiter-crash');
-      let arbiter = startArbiter(setup, group, 0);
-      await arbiter.ready;
       const agents = await Promise.all(
         ['a', 'b', 'c'].map((name) => setup.client(`burst-${name}`, 60_000)),
       );
-      let answered = 0;
-      const burst = Promise.all(
-        Array.from({ length: 300 }, (_, index) =>
-          (agents[index % 3] as ClaimsClient)
-            .acquire(`burst:${index % 100}`, { context, leaseMs: 120_000 })
-            .finally(() => (answered += 1)),
+      const { outcomes, answeredAtKill } = await burstThroughKill(
+        setup,
+        uniqueName('arbiter-crash'),
+        Array.from(
+          { length: 300 },
+          (_, index) => () =>
+            (agents[index % 3] as ClaimsClient).acquire(`burst:${index % 100}`, {
+              context,
+              leaseMs: 120_000,
+            }),
         ),
+        20,
       );
-      await eventually(
-        () => answered,
-        (count) => count >= 20,
-        { intervalMs: 5 },
-      );
-      arbiter.child.kill('SIGKILL');
-      const answeredAtKill = answered;
-      await once(arbiter.child, 'exit');
-      arbiter = startArbiter(setup, group, 0);
-      await arbiter.ready;
-      const outcomes = await burst;
-      arbiter.child.kill('SIGTERM');
-      await once(arbiter.child, 'exit');
-      await setup.stopClients();
 
       assert.ok(
         answeredAtKill < 300,
@@ -552,34 +572,17 @@ describe('claims on the real broker', { timeout: 180_000 }, () => {
     it('SIGKILL during a burst of claims on overlapping topics: one grant per piece of work, each denial naming it, nothing decided twice', async () => {
       const setup = fleet();
       await setup.topics.create(kafka);
-      const group = uniqueName('arbiter-overlap-crash');
-      let arbiter = startArbiter(setup, group, 0);
-      await arbiter.ready;
       const agents = await Promise.all(
         ['a', 'b', 'c'].map((name) => setup.client(`overlap-burst-${name}`, 60_000)),
       );
-      let answered = 0;
-      const burst = Promise.all(
+      const { outcomes, answeredAtKill } = await burstThroughKill(
+        setup,
+        uniqueName('arbiter-overlap-crash'),
         OVERLAP_GROUPS.flatMap((phrasings) =>
-          phrasings.map((subject, index) =>
-            claimOf(agents[index] as ClaimsClient, subject).finally(() => (answered += 1)),
-          ),
+          phrasings.map((subject, index) => () => claimOf(agents[index] as ClaimsClient, subject)),
         ),
+        5,
       );
-      await eventually(
-        () => answered,
-        (count) => count >= 5,
-        { intervalMs: 5 },
-      );
-      arbiter.child.kill('SIGKILL');
-      const answeredAtKill = answered;
-      await once(arbiter.child, 'exit');
-      arbiter = startArbiter(setup, group, 0);
-      await arbiter.ready;
-      const outcomes = await burst;
-      arbiter.child.kill('SIGTERM');
-      await once(arbiter.child, 'exit');
-      await setup.stopClients();
 
       const total = OVERLAP_GROUPS.length * 3;
       assert.ok(

@@ -69,7 +69,9 @@ function harness(lag = 0, api?: typeof GUARDED) {
     retryAfterSeconds: 7,
     onRouted: (task) => workflows.submitted(task),
   });
-  const record: ClaimRecord = {
+  // Through the codec, as the claim board reads it: nested records decode as class instances.
+  const claims = registry.codecForTopic('content-claims');
+  const written: ClaimRecord = {
     work_key: 'content:agent-tracing',
     state: 'held',
     holder: 'marketing',
@@ -83,8 +85,19 @@ function harness(lag = 0, api?: typeof GUARDED) {
     format: 'blog_post',
     decided_at: Date.parse('2026-11-24T10:00:00Z'),
     subject: 'agent-tracing',
-    overlap: null,
+    overlap: {
+      work_key: 'content:tracing-ai-agents',
+      subject: 'tracing-ai-agents',
+      holder: 'sales',
+      state: 'completed',
+      format: 'prospect_deck',
+      score: 0.91,
+      threshold: 0.6,
+      method: 'lexical',
+      action: 'grant',
+    },
   };
+  const record = claims.decode(claims.encode(written)).value;
   const board = {
     list: () => [record],
     get: (key: string) =>
