@@ -283,6 +283,13 @@ describe('the fleet on a real broker', { timeout: 600_000, skip }, () => {
       .filter((line) => line.includes('content-claims') && line.includes('decision=denied'));
     assert.ok(denials.length >= 1, 'the timeline shows the denials');
     for (const line of denials) assert.match(line, /reason=overlaps content:/);
+    const claim = await paxfleet(['claims', `content:${loser}`, '-o', 'json']);
+    assert.equal(claim.code, 0, claim.stderr);
+    const shown = JSON.parse(claim.stdout) as { overlap: { work_key: string; holder: string } };
+    assert.equal(shown.overlap.work_key, `content:${winner?.value.topic}`);
+    assert.equal(shown.overlap.holder, winner?.value.agent);
+    const history = await paxfleet(['claims', `content:${loser}`]);
+    assert.match(history.stdout, /denied .* overlaps content:/);
   });
 
   it('the paxfleet command on the fleet: submit --wait, workflow, tail by workflow, claims, lag, agents, timeline and a dead letter re-driven once, in table and JSON; bad input is one line and exit 2', async () => {
