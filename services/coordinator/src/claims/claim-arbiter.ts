@@ -10,6 +10,7 @@ import {
   type InputRecord,
   type Outbox,
 } from '@paxfleet/events';
+import { OverlapError } from '@paxfleet/overlap';
 import type { ClaimMetrics } from './claim-metrics.ts';
 import { ClaimLedger, type ClaimPolicy } from './ledger.ts';
 import { OverlapIndex, type OverlapIndexOptions } from './overlap-index.ts';
@@ -36,6 +37,8 @@ export interface ClaimArbiterOptions {
 }
 
 const AGENT = 'coordinator';
+/** How many times a claim's overlap check asks the similarity method for what it lacks. */
+const PREPARE_ROUNDS = 3;
 
 /**
  * The one place that decides who owns a piece of work. Reads claim-requests in
@@ -189,8 +192,16 @@ export class ClaimArbiter {
     if (!index || request.action !== 'claim' || request.subject === '') return undefined;
     const similarity = this.#options.overlap?.similarity;
     try {
-      // Decisions of other lanes may add work while this one waits: asked until none is missing.
-      for (let missing = index.unprepared(request); missing.length > 0;) {
+      // Decisions of other lanes may add work while this one waits: asked again, a few times
+      // (a cache smaller than the work would never hold it all).
+      let missing = index.unprepared(request);
+      for (let round = 0; missing.length > 0; round += 1) {
+        if (round === PREPARE_ROUNDS) {
+          throw new OverlapError(
+            'OVERLAP_NOT_PREPARED',
+            `${missing.length} subjects still unprepared after ${PREPARE_ROUNDS} rounds`,
+          );
+        }
         await similarity?.prepare(missing);
         missing = index.unprepared(request);
       }
