@@ -78,13 +78,18 @@ const lexicalOverlap = (): OverlapIndexOptions => ({
 });
 
 /** The embedding method on the OpenAI-compatible API at `baseUrl`. */
-const embeddingOverlap = (baseUrl: string, timeoutMs = 30_000): OverlapIndexOptions => ({
+const embeddingOverlap = (
+  baseUrl: string,
+  timeoutMs = 30_000,
+  cacheSize?: number,
+): OverlapIndexOptions => ({
   similarity: new EmbeddingSimilarity({
     embedder: new OpenAICompatibleEmbedder({
       baseUrl,
       model: process.env.CLAIM_OVERLAP_EMBEDDING_MODEL ?? 'all-MiniLM-L6-v2',
       timeoutMs,
     }),
+    ...(cacheSize !== undefined && { cacheSize }),
   }),
   threshold: DEFAULT_THRESHOLDS.embedding,
   complementary: new ComplementaryFormats([]),
@@ -424,6 +429,54 @@ describe('claims on the real broker', { timeout: 180_000 }, () => {
         } finally {
           await setup.stopClients();
           await arbiter.stop();
+        }
+      },
+    );
+
+    it(
+      'on a real embeddings model, a restarted coordinator whose cache is smaller than the work held decides on the key alone after three tries, and counts it',
+      {
+        skip: embeddings
+          ? false
+          : 'MODEL_BASE_URL is not set (run under scripts/with-embeddings.sh)',
+      },
+      async () => {
+        const setup = fleet();
+        await setup.topics.create(kafka);
+        const first = inProcessArbiter(
+          setup,
+          new Registry(),
+          undefined,
+          embeddingOverlap(embeddings as string),
+        );
+        await first.start();
+        const client = await setup.client('embed-small-cache');
+        try {
+          for (const subject of ['payroll-forecasting', 'glacier-telemetry', 'violin-licensing'])
+            assert.ok((await claimOf(client, subject)).granted);
+        } finally {
+          await first.stop();
+        }
+        // Rebuilt from the log, the index has three subjects and no vectors: with the
+        // claim's, four to fetch into a cache of two.
+        const registry = new Registry();
+        const second = inProcessArbiter(
+          setup,
+          registry,
+          undefined,
+          embeddingOverlap(embeddings as string, 30_000, 2),
+        );
+        await second.start();
+        try {
+          const fourth = await claimOf(client, 'harbor-inspection');
+          assert.ok(fourth.granted, fourth.reason);
+          assert.match(
+            await registry.metrics(),
+            /paxfleet_claim_overlap_unchecked_total\{method="embedding"\} [1-9]/,
+          );
+        } finally {
+          await setup.stopClients();
+          await second.stop();
         }
       },
     );
